@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Switch.Protocol.Iso8583;
+
+/// <summary>
+/// Reads a field table written as text, one field a line: number, content type (n, a, an, ans, b, z; x+n is ans),
+/// length ("6" fixed, "..19" variable with as many prefix digits as the maximum has), then the name. b lengths
+/// are in bytes. The wire encodings come from an <see cref="EncodingScheme"/>, so one table serves several dialects.
+/// </summary>
+internal static class FieldTable
+{
+    public static List<FieldSpec> Parse(string table, EncodingScheme scheme)
+    {
+        var specs = new List<FieldSpec>();
+        foreach (var raw in table.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0) continue;
+            var parts = line.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries);
+            var number = int.Parse(parts[0], CultureInfo.InvariantCulture);
+            var type = parts[1] switch
+            {
+                "n" => ContentType.N,
+                "a" => ContentType.A,
+                "an" => ContentType.An,
+                "ans" or "x+n" => ContentType.Ans,
+                "b" => ContentType.B,
+                "z" => ContentType.Z,
+                _ => throw new FormatException($"field table line '{line}': unknown type {parts[1]}"),
+            };
+            var variable = parts[2].StartsWith("..", StringComparison.Ordinal);
+            var length = int.Parse(variable ? parts[2][2..] : parts[2], CultureInfo.InvariantCulture);
+            var encoding = type switch
+            {
+                ContentType.N or ContentType.Z => scheme.Numeric,
+                ContentType.B => scheme.Binary,
+                _ => scheme.Text,
+            };
+            var prefix = variable ? new LengthPrefix(length.ToString(CultureInfo.InvariantCulture).Length, scheme.Prefix) : LengthPrefix.Fixed;
+            specs.Add(new FieldSpec(number, parts[3], type, encoding, prefix, length, sensitivity: SensitivityOf(number)));
+        }
+        return specs;
+    }
+
+    /// <summary>PAN masked; track 2 and 3, track 1 and the PIN block hidden (ISO 8583 numbering).</summary>
+    private static Sensitivity SensitivityOf(int number) => number switch
+    {
+        2 => Sensitivity.Pan,
+        35 or 36 or 45 or 52 => Sensitivity.Secret,
+        _ => Sensitivity.Clear,
+    };
+}
+
+/// <summary>The wire encodings a dialect gives to numeric, text and binary fields and to length prefixes.</summary>
+internal readonly record struct EncodingScheme(FieldEncoding Numeric, FieldEncoding Text, FieldEncoding Binary, FieldEncoding Prefix);

@@ -1,0 +1,244 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace Switch.Protocol.Iso8583;
+
+public partial class FieldSet
+{
+    private static readonly FieldSpec ConstructedTlv =
+        new(0, "constructed data object", ContentType.B, FieldEncoding.Binary, LengthPrefix.Fixed, 0, composite: TlvSubfields.Instance);
+
+    /// <summary>
+    /// A field or subfield by path, as text (binary values as hex): <c>"4"</c>, <c>"90.2"</c> (positional),
+    /// <c>"55.9F26"</c> (BER-TLV tag), <c>"127.25.2"</c> (nested bitmaps). Null when absent.
+    /// </summary>
+    /// <exception cref="IsoFormatException">The path names something the dialect does not define.</exception>
+    public string? Get(string path)
+    {
+        var segments = path.Split('.');
+        var n = FieldNumber(segments[0], path);
+        var spec = SpecOf(n);
+        return Has(n) ? Resolve(spec, Value(n), segments, 1, Path(_path, n)) : null;
+    }
+
+    /// <summary>
+    /// Sets a field or subfield by path; the composite value around a subfield is rebuilt. Null removes a field,
+    /// a nested bitmapped subfield or a TLV data object.
+    /// </summary>
+    /// <exception cref="IsoFormatException">The path or the value does not fit the dialect.</exception>
+    public void Set(string path, string? value)
+    {
+        var segments = path.Split('.');
+        var n = FieldNumber(segments[0], path);
+        if (segments.Length == 1)
+        {
+            Set(n, value);
+            return;
+        }
+        var spec = SpecOf(n);
+        Set(n, With(spec, Has(n) ? Value(n) : default, segments, 1, value, Path(_path, n)));
+    }
+
+    private static int FieldNumber(string segment, string path) =>
+        int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new IsoFormatException(path, -1, $"'{segment}' is not a field number");
+
+    private static string? Resolve(FieldSpec spec, ReadOnlySpan<byte> value, string[] segments, int i, string path)
+    {
+        if (i == segments.Length) return ToText(spec, value);
+        var segment = segments[i];
+        var sub = path + "." + segment;
+        switch (spec.Composite)
+        {
+            case PositionalSubfields positional:
+            {
+                var index = FieldNumber(segment, sub);
+                if (index < 1 || index > positional.Subfields.Count || i + 1 != segments.Length)
+                    throw new IsoFormatException(sub, -1, "is not a subfield of the dialect");
+                var start = positional.Offsets[index - 1];
+                var length = positional.Subfields[index - 1].Length;
+                if (value.Length < start + length) return null;
+                return ToText(spec, value.Slice(start, length));
+            }
+            case TlvSubfields:
+            {
+                if (!Tlv.TryFind(value, ParseTag(segment, sub), out var found)) return null;
+                return Resolve(ConstructedTlv, found, segments, i + 1, sub);
+            }
+            case BitmappedSubfields bitmapped:
+            {
+                var number = FieldNumber(segment, sub);
+                var subSpec = bitmapped.Fields[number] ?? throw new IsoFormatException(sub, -1, "is not defined by the dialect");
+                var finder = new FieldFinder(number);
+                bitmapped.Fields.Walk(value, 0, 0, path, ref finder);
+                if (!finder.Found) return null;
+                var rented = ReadNested(subSpec, value[finder.Offset..], finder.Units, finder.Offset, sub, out var canonical);
+                try
+                {
+                    return Resolve(subSpec, canonical, segments, i + 1, sub);
+                }
+                finally
+                {
+                    if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+            default:
+                throw new IsoFormatException(sub, -1, "is not a subfield: the parent field has no subfields");
+        }
+    }
+
+    private static byte[] With(FieldSpec spec, ReadOnlySpan<byte> current, string[] segments, int i, string? value, string path)
+    {
+        var segment = segments[i];
+        var sub = path + "." + segment;
+        var last = i + 1 == segments.Length;
+        switch (spec.Composite)
+        {
+            case PositionalSubfields positional:
+            {
+                var index = FieldNumber(segment, sub);
+                if (index < 1 || index > positional.Subfields.Count || !last)
+                    throw new IsoFormatException(sub, -1, "is not a subfield of the dialect");
+                var total = positional.Offsets[^1];
+                var result = new byte[Math.Max(total, current.Length)];
+                result.AsSpan().Fill(spec.Padding.Char);
+                current.CopyTo(result);
+                var start = positional.Offsets[index - 1];
+                var length = positional.Subfields[index - 1].Length;
+                var bytes = FromText(spec, value ?? "", sub);
+                if (bytes.Length > length) throw new IsoFormatException(sub, -1, $"length {bytes.Length} exceeds the subfield's {length}");
+                var slot = result.AsSpan(start, length);
+                slot.Fill(spec.Padding.Char);
+                bytes.CopyTo(spec.Padding.Side == PaddingSide.Left ? slot[(length - bytes.Length)..] : slot);
+                return result;
+            }
+            case TlvSubfields:
+            {
+                var tag = ParseTag(segment, sub);
+                byte[]? inner;
+                if (last)
+                    inner = value is null ? null : FromText(ConstructedTlv, value, sub);
+                else
+                    inner = With(ConstructedTlv, Tlv.TryFind(current, tag, out var found) ? found : default, segments, i + 1, value, sub);
+                return Tlv.With(current, tag, inner);
+            }
+            case BitmappedSubfields bitmapped:
+            {
+                var set = new FieldSet(bitmapped.Fields, path);
+                if (!current.IsEmpty) set.Decode(current, 0, 0, path);
+                var number = FieldNumber(segment, sub);
+                if (last)
+                {
+                    set.Set(number, value);
+                }
+                else
+                {
+                    var subSpec = set.SpecOf(number);
+                    set.Set(number, With(subSpec, set.Has(number) ? set.Value(number) : default, segments, i + 1, value, sub));
+                }
+                return set.EncodeToArray();
+            }
+            default:
+                throw new IsoFormatException(sub, -1, "is not a subfield: the parent field has no subfields");
+        }
+    }
+
+    private static uint ParseTag(string segment, string path) =>
+        segment.Length is >= 2 and <= 8 && uint.TryParse(segment, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var tag)
+            ? tag
+            : throw new IsoFormatException(path, -1, $"'{segment}' is not a BER-TLV tag in hex");
+
+    /// <summary>Checks the structure and content of a composite value; throws at the first fault.</summary>
+    private static void ValidateComposite(FieldSpec spec, ReadOnlySpan<byte> value, int origin, string path)
+    {
+        switch (spec.Composite)
+        {
+            case TlvSubfields:
+            {
+                var bad = Tlv.Validate(value, out var error);
+                if (bad >= 0) throw new IsoFormatException(path, origin + bad, "BER-TLV: " + error);
+                return;
+            }
+            case BitmappedSubfields bitmapped:
+            {
+                var validator = new CompositeValidator(origin, path);
+                var end = bitmapped.Fields.Walk(value, 0, origin, path, ref validator);
+                if (end != value.Length) throw new IsoFormatException(path, origin + end, $"{value.Length - end} bytes follow the last subfield");
+                return;
+            }
+        }
+    }
+
+    private readonly struct CompositeValidator(int origin, string path) : IFieldVisitor
+    {
+        public void Field(FieldSpec spec, ReadOnlySpan<byte> src, int wireOffset, int units)
+        {
+            var sub = Path(path, spec.Number);
+            var rented = ReadNested(spec, src[wireOffset..], units, origin + wireOffset, sub, out var canonical);
+            try
+            {
+                if (spec.Composite is null)
+                {
+                    var bad = Wire.Check(spec.Type, canonical);
+                    if (bad >= 0) throw new IsoFormatException(sub, origin + wireOffset + bad, $"is not valid {Describe(spec.Type)} content");
+                }
+                else
+                {
+                    ValidateComposite(spec, canonical, origin + wireOffset, sub);
+                }
+            }
+            finally
+            {
+                if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private struct FieldFinder(int number) : IFieldVisitor
+    {
+        public bool Found;
+        public int Offset;
+        public int Units;
+
+        public void Field(FieldSpec spec, ReadOnlySpan<byte> src, int wireOffset, int units)
+        {
+            if (spec.Number != number) return;
+            Found = true;
+            Offset = wireOffset;
+            Units = units;
+        }
+    }
+
+    /// <summary>Appends the fields as "n=value" pairs, with PANs masked and secrets left out.</summary>
+    internal void AppendMasked(StringBuilder text, string? parent)
+    {
+        for (var n = Next(0); n != 0; n = Next(n))
+        {
+            var spec = Spec[n]!;
+            var path = Path(parent, n);
+            if (spec.Composite is BitmappedSubfields bitmapped && spec.Sensitivity == Sensitivity.Clear)
+            {
+                var nested = new FieldSet(bitmapped.Fields, path);
+                nested.Decode(Value(n), 0, 0, path);
+                nested.AppendMasked(text, path);
+                continue;
+            }
+            if (text.Length > 0 && text[^1] != ' ') text.Append(' ');
+            text.Append(path).Append('=');
+            switch (spec.Sensitivity)
+            {
+                case Sensitivity.Secret:
+                    text.Append("[secret]");
+                    break;
+                case Sensitivity.Pan:
+                    text.Append(PanMask.Mask(ToText(spec, Value(n))));
+                    break;
+                default:
+                    text.Append(ToText(spec, Value(n)));
+                    break;
+            }
+        }
+    }
+}

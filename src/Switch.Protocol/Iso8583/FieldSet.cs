@@ -1,0 +1,273 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Switch.Protocol.Iso8583;
+
+/// <summary>
+/// Numbered fields under a bitmap: a message body, or the value of a bitmapped composite field. Values are kept
+/// in canonical form (characters as ASCII/Latin-1 bytes, b fields as raw bytes) in one buffer; a decoded set
+/// costs one allocation for that buffer and nothing per field.
+/// </summary>
+public partial class FieldSet
+{
+    [InlineArray(193)]
+    private struct Slots
+    {
+        private long _element;
+    }
+
+    [InlineArray(3)]
+    private struct Presence
+    {
+        private ulong _element;
+    }
+
+    private Slots _slots;
+    private Presence _present;
+    private byte[] _data = [];
+    private int _used;
+
+    private readonly string? _path;
+
+    internal FieldSet(FieldSetSpec spec, string? path = null)
+    {
+        Spec = spec;
+        _path = path;
+    }
+
+    /// <summary>The bitmap and field definitions this set follows.</summary>
+    public FieldSetSpec Spec { get; }
+
+    /// <summary>True when field <paramref name="number"/> is present.</summary>
+    public bool Has(int number) =>
+        (uint)(number - 1) < 192 && (_present[(number - 1) >> 6] & (1UL << (63 - ((number - 1) & 63)))) != 0;
+
+    /// <summary>The present field numbers in ascending order.</summary>
+    public IEnumerable<int> FieldNumbers
+    {
+        get
+        {
+            for (var n = Next(0); n != 0; n = Next(n)) yield return n;
+        }
+    }
+
+    /// <summary>The canonical value of a field without copying it; false when absent.</summary>
+    public bool TryGet(int number, out ReadOnlySpan<byte> value)
+    {
+        if (!Has(number))
+        {
+            value = default;
+            return false;
+        }
+        value = Value(number);
+        return true;
+    }
+
+    /// <summary>A field as text (b fields as upper-case hex), or null when absent.</summary>
+    public string? GetString(int number) => Has(number) ? ToText(Spec[number]!, Value(number)) : null;
+
+    /// <summary>Sets a field from text (b fields from hex); null removes it. Fixed fields are padded as their spec says.</summary>
+    /// <exception cref="IsoFormatException">The value does not fit the field's spec.</exception>
+    public void Set(int number, string? value)
+    {
+        if (value is null)
+        {
+            Remove(number);
+            return;
+        }
+        var spec = SpecOf(number);
+        Set(number, FromText(spec, value, Path(_path, number)));
+    }
+
+    /// <summary>Sets a field from its canonical bytes (characters as ASCII/Latin-1, b fields raw).</summary>
+    /// <exception cref="IsoFormatException">The value does not fit the field's spec.</exception>
+    public void Set(int number, ReadOnlySpan<byte> value)
+    {
+        var spec = SpecOf(number);
+        if (value.Length > spec.MaxLength)
+            throw new IsoFormatException(Path(_path, number), -1, $"length {value.Length} exceeds the maximum {spec.MaxLength}");
+        var bad = Wire.Check(spec.Type, value);
+        if (bad >= 0) throw new IsoFormatException(Path(_path, number), -1, $"character {bad} is not valid {Describe(spec.Type)} content");
+        var length = spec.Prefix.IsFixed ? spec.MaxLength : value.Length;
+        if (length != value.Length && spec.Padding.Side == PaddingSide.None)
+            throw new IsoFormatException(Path(_path, number), -1, $"value must have exactly {spec.MaxLength} characters");
+        var dest = Append(length);
+        var padding = length - value.Length;
+        if (spec.Padding.Side == PaddingSide.Left)
+        {
+            dest[..padding].Fill(spec.Padding.Char);
+            value.CopyTo(dest[padding..]);
+        }
+        else
+        {
+            value.CopyTo(dest);
+            dest[value.Length..].Fill(spec.Padding.Char);
+        }
+        Store(number, _used - length, length);
+    }
+
+    /// <summary>Removes a field; nothing happens when it is absent.</summary>
+    public void Remove(int number)
+    {
+        if (Has(number)) _present[(number - 1) >> 6] &= ~(1UL << (63 - ((number - 1) & 63)));
+    }
+
+    private FieldSpec SpecOf(int number) =>
+        Spec[number] ?? throw new IsoFormatException(Path(_path, number), -1, "is not defined by the dialect");
+
+    private ReadOnlySpan<byte> Value(int number)
+    {
+        var slot = _slots[number];
+        return new ReadOnlySpan<byte>(_data, (int)(slot >> 32), (int)slot);
+    }
+
+    private void Store(int number, int offset, int length)
+    {
+        _slots[number] = ((long)offset << 32) | (uint)length;
+        _present[(number - 1) >> 6] |= 1UL << (63 - ((number - 1) & 63));
+    }
+
+    private Span<byte> Append(int length)
+    {
+        if (_data.Length - _used < length)
+            Array.Resize(ref _data, Math.Max(Math.Max(64, _data.Length * 2), _used + length));
+        var span = _data.AsSpan(_used, length);
+        _used += length;
+        return span;
+    }
+
+    /// <summary>The next present field after <paramref name="after"/>, or 0.</summary>
+    internal int Next(int after)
+    {
+        for (var n = after; n < 192;)
+        {
+            var block = n >> 6;
+            var bits = _present[block] & (ulong.MaxValue >> (n & 63));
+            if (bits != 0) return block * 64 + BitOperations.LeadingZeroCount(bits) + 1;
+            n = (block + 1) * 64;
+        }
+        return 0;
+    }
+
+    /// <summary>Decodes the bitmaps and fields of <paramref name="src"/> from <paramref name="pos"/> to its end.</summary>
+    internal void Decode(ReadOnlySpan<byte> src, int pos, int origin, string? parent)
+    {
+        var recorder = new SlotRecorder(this);
+        var end = Spec.Walk(src, pos, origin, parent, ref recorder);
+        if (end != src.Length)
+            throw new IsoFormatException(parent ?? "message", origin + end, $"{src.Length - end} bytes follow the last field");
+        _data = recorder.Total == 0 ? [] : new byte[recorder.Total];
+        var cursor = 0;
+        for (var n = Next(0); n != 0; n = Next(n))
+        {
+            var spec = Spec[n]!;
+            var slot = _slots[n];
+            int wirePos = (int)(slot >> 32), units = (int)slot;
+            var dest = _data.AsSpan(cursor, units);
+            var bad = Wire.Read(spec.Encoding, spec.Type, src[wirePos..], units, dest);
+            if (bad >= 0)
+                throw FieldSetSpec.Error(parent, n, origin + wirePos + bad, $"is not valid {Describe(spec.Type)} content in {spec.Encoding}");
+            if (spec.Composite is not null) ValidateComposite(spec, dest, origin + wirePos, Path(parent, n));
+            _slots[n] = ((long)cursor << 32) | (uint)units;
+            cursor += units;
+        }
+        _used = cursor;
+    }
+
+    /// <summary>Bytes the bitmaps and fields take on the wire.</summary>
+    internal int EncodedFieldsSize()
+    {
+        var size = Spec.BitmapCount(_present) * Spec.BitmapSize;
+        for (var n = Next(0); n != 0; n = Next(n))
+        {
+            var spec = Spec[n]!;
+            size += spec.Prefix.Size + Wire.WireLength(spec.Encoding, (int)_slots[n]);
+        }
+        return size;
+    }
+
+    /// <summary>Writes the bitmaps and fields; <paramref name="dest"/> holds at least <see cref="EncodedFieldsSize"/> bytes.</summary>
+    internal int EncodeFields(Span<byte> dest)
+    {
+        var pos = Spec.WriteBitmaps(_present, dest);
+        for (var n = Next(0); n != 0; n = Next(n))
+        {
+            var spec = Spec[n]!;
+            var value = Value(n);
+            if (!spec.Prefix.IsFixed)
+            {
+                spec.Prefix.Write(value.Length, dest[pos..]);
+                pos += spec.Prefix.Size;
+            }
+            pos += Wire.Write(spec.Encoding, value, dest[pos..]);
+        }
+        return pos;
+    }
+
+    internal byte[] EncodeToArray()
+    {
+        var bytes = new byte[EncodedFieldsSize()];
+        EncodeFields(bytes);
+        return bytes;
+    }
+
+    private struct SlotRecorder(FieldSet set) : IFieldVisitor
+    {
+        public int Total;
+
+        public void Field(FieldSpec spec, ReadOnlySpan<byte> src, int wireOffset, int units)
+        {
+            set.Store(spec.Number, wireOffset, units);
+            Total += units;
+        }
+    }
+
+    internal static string Path(string? parent, int number) => parent is null ? number.ToString() : $"{parent}.{number}";
+
+    private static string Describe(ContentType type) => type.ToString().ToLowerInvariant();
+
+    internal static string ToText(FieldSpec spec, ReadOnlySpan<byte> value) =>
+        spec.Type == ContentType.B ? Convert.ToHexString(value) : Encoding.Latin1.GetString(value);
+
+    internal static byte[] FromText(FieldSpec spec, string value, string path)
+    {
+        if (spec.Type == ContentType.B)
+        {
+            try
+            {
+                return Convert.FromHexString(value);
+            }
+            catch (FormatException)
+            {
+                throw new IsoFormatException(path, -1, "a b field is set from hexadecimal text");
+            }
+        }
+        foreach (var c in value)
+            if (c > 0xFF) throw new IsoFormatException(path, -1, "characters beyond Latin-1 cannot be encoded");
+        return Encoding.Latin1.GetBytes(value);
+    }
+
+    /// <summary>
+    /// The canonical form of a nested value read from its wire bytes: the wire bytes themselves when they are
+    /// already canonical, else a pooled buffer that the caller returns.
+    /// </summary>
+    private static byte[]? ReadNested(FieldSpec spec, ReadOnlySpan<byte> wire, int units, int origin, string path, out ReadOnlySpan<byte> canonical)
+    {
+        if (spec.Encoding is FieldEncoding.Binary || (spec.Encoding == FieldEncoding.Ascii && spec.Type is not (ContentType.N or ContentType.Z)))
+        {
+            canonical = wire[..units];
+            return null;
+        }
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(units, 1));
+        var bad = Wire.Read(spec.Encoding, spec.Type, wire, units, rented);
+        if (bad >= 0)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw new IsoFormatException(path, origin + bad, $"is not valid {Describe(spec.Type)} content in {spec.Encoding}");
+        }
+        canonical = rented.AsSpan(0, units);
+        return rented;
+    }
+}
