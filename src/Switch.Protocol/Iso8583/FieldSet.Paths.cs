@@ -72,7 +72,7 @@ public partial class FieldSet
                 var number = FieldNumber(segment, sub);
                 var subSpec = bitmapped.Fields[number] ?? throw new IsoFormatException(sub, -1, "is not defined by the dialect");
                 var finder = new FieldFinder(number);
-                bitmapped.Fields.Walk(value, 0, 0, path, ref finder);
+                bitmapped.Fields.Walk(value, 0, 0, path, ref finder, out _);
                 if (!finder.Found) return null;
                 var rented = ReadNested(subSpec, value[finder.Offset..], finder.Units, finder.Offset, sub, out var canonical);
                 try
@@ -164,7 +164,7 @@ public partial class FieldSet
             case BitmappedSubfields bitmapped:
             {
                 var validator = new CompositeValidator(origin, path);
-                var end = bitmapped.Fields.Walk(value, 0, origin, path, ref validator);
+                var end = bitmapped.Fields.Walk(value, 0, origin, path, ref validator, out _);
                 if (end != value.Length) throw new IsoFormatException(path, origin + end, $"{value.Length - end} bytes follow the last subfield");
                 return;
             }

@@ -28,6 +28,7 @@ public partial class FieldSet
     private Presence _present;
     private byte[] _data = [];
     private int _used;
+    private int _decodedBitmaps;
 
     private readonly string? _path;
 
@@ -155,7 +156,7 @@ public partial class FieldSet
     internal void Decode(ReadOnlySpan<byte> src, int pos, int origin, string? parent)
     {
         var recorder = new SlotRecorder(this);
-        var end = Spec.Walk(src, pos, origin, parent, ref recorder);
+        var end = Spec.Walk(src, pos, origin, parent, ref recorder, out _decodedBitmaps);
         if (end != src.Length)
             throw new IsoFormatException(parent ?? "message", origin + end, $"{src.Length - end} bytes follow the last field");
         _data = recorder.Total == 0 ? [] : new byte[recorder.Total];
@@ -179,7 +180,7 @@ public partial class FieldSet
     /// <summary>Bytes the bitmaps and fields take on the wire.</summary>
     internal int EncodedFieldsSize()
     {
-        var size = Spec.BitmapCount(_present) * Spec.BitmapSize;
+        var size = Spec.BitmapCount(_present, _decodedBitmaps) * Spec.BitmapSize;
         for (var n = Next(0); n != 0; n = Next(n))
         {
             var spec = Spec[n]!;
@@ -191,7 +192,7 @@ public partial class FieldSet
     /// <summary>Writes the bitmaps and fields; <paramref name="dest"/> holds at least <see cref="EncodedFieldsSize"/> bytes.</summary>
     internal int EncodeFields(Span<byte> dest)
     {
-        var pos = Spec.WriteBitmaps(_present, dest);
+        var pos = Spec.WriteBitmaps(_present, _decodedBitmaps, dest);
         for (var n = Next(0); n != 0; n = Next(n))
         {
             var spec = Spec[n]!;

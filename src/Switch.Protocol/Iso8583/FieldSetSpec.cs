@@ -55,9 +55,9 @@ public sealed class FieldSetSpec
 
     /// <summary>
     /// Walks the bitmaps and fields of <paramref name="src"/> from <paramref name="pos"/>, checking every length
-    /// against the spec and the bytes left, and hands each present field to the visitor. Returns the end position.
+    /// against the spec and the bytes left, and hands each present field to the visitor. Returns the end position and how many bitmaps were read.
     /// </summary>
-    internal int Walk<TVisitor>(ReadOnlySpan<byte> src, int pos, int origin, string? parent, ref TVisitor visitor)
+    internal int Walk<TVisitor>(ReadOnlySpan<byte> src, int pos, int origin, string? parent, ref TVisitor visitor, out int bitmapCount)
         where TVisitor : struct, IFieldVisitor, allows ref struct
     {
         Span<ulong> bitmaps = stackalloc ulong[3];
@@ -68,6 +68,7 @@ public sealed class FieldSetSpec
             count++;
         }
         while (count < MaxBitmaps && (bitmaps[count - 1] & (1UL << 63)) != 0);
+        bitmapCount = count;
 
         for (var b = 0; b < count; b++)
         {
@@ -133,10 +134,13 @@ public sealed class FieldSetSpec
         return value;
     }
 
-    /// <summary>Writes the bitmaps for the fields present in <paramref name="present"/>; returns bytes written.</summary>
-    internal int WriteBitmaps(ReadOnlySpan<ulong> present, Span<byte> dest)
+    /// <summary>
+    /// Writes the bitmaps for the fields present in <paramref name="present"/>, at least <paramref name="minCount"/>
+    /// of them (a decoded message may carry an empty secondary bitmap); returns bytes written.
+    /// </summary>
+    internal int WriteBitmaps(ReadOnlySpan<ulong> present, int minCount, Span<byte> dest)
     {
-        var count = BitmapCount(present);
+        var count = BitmapCount(present, minCount);
         Span<byte> raw = stackalloc byte[8];
         Span<byte> hex = stackalloc byte[16];
         var pos = 0;
@@ -166,9 +170,9 @@ public sealed class FieldSetSpec
         return pos;
     }
 
-    internal int BitmapCount(ReadOnlySpan<ulong> present)
+    internal int BitmapCount(ReadOnlySpan<ulong> present, int minCount)
     {
-        var count = 1;
+        var count = Math.Max(1, minCount);
         for (var b = 1; b < MaxBitmaps; b++)
             if (present[b] != 0) count = b + 1;
         return count;

@@ -27,4 +27,31 @@ public class MoovVectorTests
             Assert.Equal(value, message.GetString(number));
         Assert.Equal(bytes, message.Encode());
     }
+
+    public static TheoryData<string> OtherMessages() =>
+        new(Directory.GetFiles(Vectors.Moov, "*.dat").Select(Path.GetFileName).Where(f => f != "iso_reversal_message.dat")!);
+
+    [Theory]
+    [MemberData(nameof(OtherMessages))]
+    public void Every_other_vector_decodes_with_some_dialect_or_fails_with_the_format_exception(string file)
+    {
+        var bytes = Read(file);
+        var outcomes = new List<string>();
+        foreach (var dialect in Dialects.All)
+        {
+            try
+            {
+                var message = dialect.Decode(bytes);
+                Assert.Equal(bytes, message.Encode());
+                _ = message.ToString();
+                outcomes.Add($"{dialect.Name}: decoded {message.Mti} with {message.FieldNumbers.Count()} fields");
+            }
+            catch (IsoFormatException e)
+            {
+                Assert.True(e.Offset >= -1 && e.Offset <= bytes.Length, $"offset {e.Offset} outside the message");
+                outcomes.Add($"{dialect.Name}: {e.Message}");
+            }
+        }
+        Assert.Equal(Dialects.All.Count, outcomes.Count);
+    }
 }

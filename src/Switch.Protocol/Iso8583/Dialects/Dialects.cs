@@ -15,17 +15,18 @@ public static class Dialects
     public static Dialect Iso87Ascii { get; } = Build("iso87ascii",
         "ISO 8583:1987, ASCII fields, hex-ASCII bitmap",
         FieldEncoding.Ascii, FieldEncoding.HexAscii,
-        FieldTable.Parse(Iso87Table.Fields, new(FieldEncoding.Ascii, FieldEncoding.Ascii, FieldEncoding.HexAscii, FieldEncoding.Ascii)),
+        FieldTable.Parse(Iso87Table.Fields, EncodingScheme.Ascii(FieldEncoding.HexAscii)),
         originalDataField: 90);
 
     /// <summary>
-    /// <c>iso87binary</c>: ISO 8583:1987, MTI and n/z fields in packed BCD (left-padded), text fields in ASCII,
+    /// <c>iso87binary</c>: ISO 8583:1987, MTI and n/z fields in packed BCD (fixed ones left-padded, variable ones
+    /// such as the PAN and track 2 right-padded with a 0 nibble), text fields in ASCII,
     /// binary bitmaps, LL/LLL prefixes in BCD, b fields raw; DE 55 is b..255 holding BER-TLV EMV data.
     /// </summary>
     public static Dialect Iso87Binary { get; } = Build("iso87binary",
         "ISO 8583:1987, BCD numerics, binary bitmap",
         FieldEncoding.Bcd, FieldEncoding.Binary,
-        Replace(FieldTable.Parse(Iso87Table.Fields, new(FieldEncoding.Bcd, FieldEncoding.Ascii, FieldEncoding.Binary, FieldEncoding.Bcd)),
+        Replace(FieldTable.Parse(Iso87Table.Fields, new(FieldEncoding.Bcd, FieldEncoding.BcdRightPadded, FieldEncoding.Ascii, FieldEncoding.Binary, FieldEncoding.Bcd)),
             new FieldSpec(55, "Integrated circuit card system related data", ContentType.B, FieldEncoding.Binary,
                 new LengthPrefix(3, FieldEncoding.Bcd), 255, composite: TlvSubfields.Instance)),
         originalDataField: 90);
@@ -44,7 +45,7 @@ public static class Dialects
     public static Dialect Iso93Ascii { get; } = Build("iso93ascii",
         "ISO 8583:1993, ASCII fields, hex-ASCII bitmap",
         FieldEncoding.Ascii, FieldEncoding.HexAscii,
-        FieldTable.Parse(Iso93Table.Fields, new(FieldEncoding.Ascii, FieldEncoding.Ascii, FieldEncoding.HexAscii, FieldEncoding.Ascii))
+        FieldTable.Parse(Iso93Table.Fields, EncodingScheme.Ascii(FieldEncoding.HexAscii))
             .Select(f => f.Number == 55 ? f.With(composite: TlvSubfields.Instance) : f).ToList(),
         originalDataField: 56);
 
@@ -71,7 +72,7 @@ public static class Dialects
 
     private static Dialect BuildPostilion()
     {
-        var ascii = new EncodingScheme(FieldEncoding.Ascii, FieldEncoding.Ascii, FieldEncoding.HexAscii, FieldEncoding.Ascii);
+        var ascii = EncodingScheme.Ascii(FieldEncoding.HexAscii);
         var icc = new FieldSetSpec(FieldEncoding.Binary, 1, FieldTable.Parse(PostilionTable.IccData, ascii));
         var p127 = new FieldSetSpec(FieldEncoding.Binary, 1, Replace(FieldTable.Parse(PostilionTable.Private, ascii),
             new FieldSpec(10, "CVV2", ContentType.N, FieldEncoding.Ascii, LengthPrefix.Fixed, 3, sensitivity: Sensitivity.Secret),

@@ -32,7 +32,7 @@ internal static class FieldTable
             var length = int.Parse(variable ? parts[2][2..] : parts[2], CultureInfo.InvariantCulture);
             var encoding = type switch
             {
-                ContentType.N or ContentType.Z => scheme.Numeric,
+                ContentType.N or ContentType.Z => variable ? scheme.VariableNumeric : scheme.Numeric,
                 ContentType.B => scheme.Binary,
                 _ => scheme.Text,
             };
@@ -51,5 +51,12 @@ internal static class FieldTable
     };
 }
 
-/// <summary>The wire encodings a dialect gives to numeric, text and binary fields and to length prefixes.</summary>
-internal readonly record struct EncodingScheme(FieldEncoding Numeric, FieldEncoding Text, FieldEncoding Binary, FieldEncoding Prefix);
+/// <summary>
+/// The wire encodings a dialect gives to fixed and variable numeric (and track) fields, text and binary fields,
+/// and length prefixes. Packed dialects left-pad fixed numbers and right-pad variable ones, so that a PAN or a
+/// track starts on the first nibble.
+/// </summary>
+internal readonly record struct EncodingScheme(FieldEncoding Numeric, FieldEncoding VariableNumeric, FieldEncoding Text, FieldEncoding Binary, FieldEncoding Prefix)
+{
+    public static EncodingScheme Ascii(FieldEncoding binary) => new(FieldEncoding.Ascii, FieldEncoding.Ascii, FieldEncoding.Ascii, binary, FieldEncoding.Ascii);
+}
