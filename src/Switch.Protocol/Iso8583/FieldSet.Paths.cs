@@ -211,8 +211,18 @@ public partial class FieldSet
         }
     }
 
-    /// <summary>Appends the fields as "n=value" pairs, with PANs masked and secrets left out.</summary>
-    internal void AppendMasked(StringBuilder text, string? parent)
+    /// <summary>
+    /// The fields as people may see them, in order, nested bitmapped subfields flattened to their paths: PANs
+    /// masked (first 6, last 4), PIN blocks, track data, CVV and keys shown as "[secret]".
+    /// </summary>
+    public IReadOnlyList<MaskedField> MaskedFields()
+    {
+        var fields = new List<MaskedField>();
+        AddMasked(fields, _path);
+        return fields;
+    }
+
+    private void AddMasked(List<MaskedField> fields, string? parent)
     {
         for (var n = Next(0); n != 0; n = Next(n))
         {
@@ -222,23 +232,19 @@ public partial class FieldSet
             {
                 var nested = new FieldSet(bitmapped.Fields, path);
                 nested.Decode(Value(n), 0, 0, path);
-                nested.AppendMasked(text, path);
+                nested.AddMasked(fields, path);
                 continue;
             }
-            if (text.Length > 0 && text[^1] != ' ') text.Append(' ');
-            text.Append(path).Append('=');
-            switch (spec.Sensitivity)
+            var shown = spec.Sensitivity switch
             {
-                case Sensitivity.Secret:
-                    text.Append("[secret]");
-                    break;
-                case Sensitivity.Pan:
-                    text.Append(PanMask.Mask(ToText(spec, Value(n))));
-                    break;
-                default:
-                    text.Append(ToText(spec, Value(n)));
-                    break;
-            }
+                Sensitivity.Secret => "[secret]",
+                Sensitivity.Pan => PanMask.Mask(ToText(spec, Value(n))),
+                _ => ToText(spec, Value(n)),
+            };
+            fields.Add(new MaskedField(path, spec.Name, shown));
         }
     }
 }
+
+/// <summary>A field as it may be shown: its path, its name in the dialect and its value, masked as its sensitivity requires.</summary>
+public sealed record MaskedField(string Path, string Name, string Value);

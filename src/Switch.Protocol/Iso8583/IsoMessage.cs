@@ -178,9 +178,9 @@ public sealed class IsoMessage : FieldSet
     /// <summary>The MTI and fields, PAN masked, PIN block, track data, CVV and keys left out.</summary>
     public override string ToString()
     {
-        var text = new StringBuilder(256);
-        AppendMasked(text, null);
-        return $"{Mti} {{{text}}}";
+        var text = new StringBuilder(256).Append(Mti).Append(" {");
+        foreach (var field in MaskedFields()) text.Append(' ').Append(field.Path).Append('=').Append(field.Value);
+        return text.Append(" }").ToString();
     }
 
     private static long ParseAmount(ReadOnlySpan<byte> digits)

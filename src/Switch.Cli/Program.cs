@@ -1,0 +1,3 @@
+using Switch.Cli;
+
+return Swctl.Create().Parse(args).Invoke();
