@@ -1,5 +1,6 @@
 using System.Text;
 using Switch.Protocol.Iso8583;
+using Switch.Protocol.Tests.Framing;
 
 namespace Switch.Protocol.Tests.Iso8583;
 
@@ -191,23 +192,8 @@ public class MessageApiTests
     public void Decode_accepts_a_multi_segment_sequence()
     {
         var bytes = Purchase(Dialects.Postilion).Encode();
-        var first = new Segment(bytes.AsMemory(0, 17));
-        var last = first.Append(bytes.AsMemory(17));
-        var sequence = new System.Buffers.ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
 
-        Assert.Equal(bytes, Dialects.Postilion.Decode(sequence).Encode());
-    }
-
-    private sealed class Segment : System.Buffers.ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
-            Next = next;
-            return next;
-        }
+        Assert.Equal(bytes, Dialects.Postilion.Decode(TestSegment.Split(bytes, 17, 40)).Encode());
     }
 
     [Fact]
