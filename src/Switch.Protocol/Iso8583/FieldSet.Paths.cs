@@ -109,6 +109,8 @@ public partial class FieldSet
                 var length = positional.Subfields[index - 1].Length;
                 var bytes = FromText(spec, value ?? "", sub);
                 if (bytes.Length > length) throw new IsoFormatException(sub, -1, $"length {bytes.Length} exceeds the subfield's {length}");
+                if (bytes.Length < length && spec.Padding.Side == PaddingSide.None)
+                    throw new IsoFormatException(sub, -1, $"value must have exactly {length} characters");
                 var slot = result.AsSpan(start, length);
                 slot.Fill(spec.Padding.Char);
                 bytes.CopyTo(spec.Padding.Side == PaddingSide.Left ? slot[(length - bytes.Length)..] : slot);
