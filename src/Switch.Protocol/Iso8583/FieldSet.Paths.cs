@@ -147,10 +147,14 @@ public partial class FieldSet
         }
     }
 
-    private static uint ParseTag(string segment, string path) =>
-        segment.Length is >= 2 and <= 8 && uint.TryParse(segment, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var tag)
-            ? tag
-            : throw new IsoFormatException(path, -1, $"'{segment}' is not a BER-TLV tag in hex");
+    private static uint ParseTag(string segment, string path)
+    {
+        if (segment.Length % 2 == 0 && segment.Length is >= 2 and <= 8
+            && uint.TryParse(segment, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var tag)
+            && Tlv.IsWellFormedTag(tag, segment.Length / 2))
+            return tag;
+        throw new IsoFormatException(path, -1, $"'{segment}' is not a BER-TLV tag in hex");
+    }
 
     /// <summary>Checks the structure and content of a composite value; throws at the first fault.</summary>
     private static void ValidateComposite(FieldSpec spec, ReadOnlySpan<byte> value, int origin, string path)
@@ -224,6 +228,22 @@ public partial class FieldSet
         return fields;
     }
 
+    private static void AddMaskedTlv(List<MaskedField> fields, ReadOnlySpan<byte> data, string path)
+    {
+        var pos = 0;
+        while (pos < data.Length && Tlv.TryRead(data, ref pos, out var tag, out var start, out var length, out _))
+        {
+            var value = Convert.ToHexString(data.Slice(start, length));
+            var shown = Tlv.SensitivityOf(tag) switch
+            {
+                Sensitivity.Secret => "[secret]",
+                Sensitivity.Pan => PanMask.Mask(value.TrimEnd('F')),
+                _ => value,
+            };
+            fields.Add(new MaskedField($"{path}.{tag:X}", "EMV data object", shown));
+        }
+    }
+
     private void AddMasked(List<MaskedField> fields, string? parent)
     {
         for (var n = Next(0); n != 0; n = Next(n))
@@ -235,6 +255,11 @@ public partial class FieldSet
                 var nested = new FieldSet(bitmapped.Fields, path);
                 nested.Decode(Value(n), 0, 0, path);
                 nested.AddMasked(fields, path);
+                continue;
+            }
+            if (spec.Composite is TlvSubfields && spec.Sensitivity == Sensitivity.Clear)
+            {
+                AddMaskedTlv(fields, Value(n), path);
                 continue;
             }
             var shown = spec.Sensitivity switch

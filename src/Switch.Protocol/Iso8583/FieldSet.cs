@@ -91,6 +91,17 @@ public partial class FieldSet
             throw new IsoFormatException(Path(_path, number), -1, $"length {value.Length} exceeds the maximum {spec.MaxLength}");
         var bad = Wire.Check(spec.Type, value);
         if (bad >= 0) throw new IsoFormatException(Path(_path, number), -1, $"character {bad} is not valid {Describe(spec.Type)} content");
+        if (spec.Composite is not null)
+        {
+            try
+            {
+                ValidateComposite(spec, value, 0, Path(_path, number));
+            }
+            catch (IsoFormatException e)
+            {
+                throw new IsoFormatException(e.Field, -1, e.Reason);
+            }
+        }
         var length = spec.Prefix.IsFixed ? spec.MaxLength : value.Length;
         if (length != value.Length && spec.Padding.Side == PaddingSide.None)
             throw new IsoFormatException(Path(_path, number), -1, $"value must have exactly {spec.MaxLength} characters");
@@ -106,6 +117,8 @@ public partial class FieldSet
             value.CopyTo(dest);
             dest[value.Length..].Fill(spec.Padding.Char);
         }
+        if (spec.Type == ContentType.Z && Wire.IsBcd(spec.Encoding))
+            dest.Replace((byte)'D', (byte)'='); // packed track data has one separator nibble, read back as '='
         Store(number, _used - length, length);
     }
 

@@ -46,6 +46,34 @@ internal static class Tlv
         return true;
     }
 
+    /// <summary>
+    /// True when <paramref name="tag"/>, written in <paramref name="bytes"/> bytes, is a BER tag: a first byte whose
+    /// low five bits are all set announces more bytes, and every following byte but the last has its top bit set.
+    /// </summary>
+    public static bool IsWellFormedTag(uint tag, int bytes)
+    {
+        var first = (byte)(tag >> (8 * (bytes - 1)));
+        if (bytes == 1) return (first & 0x1F) != 0x1F;
+        if ((first & 0x1F) != 0x1F) return false;
+        for (var i = bytes - 2; i >= 0; i--)
+        {
+            var b = (byte)(tag >> (8 * i));
+            if (((b & 0x80) != 0) != (i > 0)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// How an EMV data object may be shown: the application PAN (5A) is masked; track equivalents (56, 57, 9F6B),
+    /// discretionary track data (9F1F, 9F20) and the cardholder name (5F20) are never shown.
+    /// </summary>
+    public static Sensitivity SensitivityOf(uint tag) => tag switch
+    {
+        0x5A => Sensitivity.Pan,
+        0x56 or 0x57 or 0x9F6B or 0x9F1F or 0x9F20 or 0x5F20 => Sensitivity.Secret,
+        _ => Sensitivity.Clear,
+    };
+
     /// <summary>The offset of the first malformed data object, or -1; <paramref name="error"/> says what is wrong.</summary>
     public static int Validate(ReadOnlySpan<byte> data, out string? error)
     {
