@@ -74,7 +74,7 @@ public partial class FieldSet
                 var finder = new FieldFinder(number);
                 bitmapped.Fields.Walk(value, 0, 0, path, ref finder, out _);
                 if (!finder.Found) return null;
-                var rented = ReadNested(subSpec, value[finder.Offset..], finder.Units, finder.Offset, sub, out var canonical);
+                var rented = ReadNested(subSpec, value[finder.Offset..], finder.Units, finder.Offset, path, out var canonical);
                 try
                 {
                     return Resolve(subSpec, canonical, segments, i + 1, sub);
@@ -181,18 +181,18 @@ public partial class FieldSet
     {
         public void Field(FieldSpec spec, ReadOnlySpan<byte> src, int wireOffset, int units)
         {
-            var sub = Path(path, spec.Number);
-            var rented = ReadNested(spec, src[wireOffset..], units, origin + wireOffset, sub, out var canonical);
+            // Paths are built only for an error or a nested composite, so a valid decode allocates nothing here.
+            var rented = ReadNested(spec, src[wireOffset..], units, origin + wireOffset, path, out var canonical);
             try
             {
                 if (spec.Composite is null)
                 {
                     var bad = Wire.Check(spec.Type, canonical);
-                    if (bad >= 0) throw new IsoFormatException(sub, origin + wireOffset + bad, $"is not valid {Describe(spec.Type)} content");
+                    if (bad >= 0) throw new IsoFormatException(Path(path, spec.Number), origin + wireOffset + bad, $"is not valid {Describe(spec.Type)} content");
                 }
                 else
                 {
-                    ValidateComposite(spec, canonical, origin + wireOffset, sub);
+                    ValidateComposite(spec, canonical, origin + wireOffset, Path(path, spec.Number));
                 }
             }
             finally
@@ -231,9 +231,21 @@ public partial class FieldSet
     private static void AddMaskedTlv(List<MaskedField> fields, ReadOnlySpan<byte> data, string path)
     {
         var pos = 0;
-        while (pos < data.Length && Tlv.TryRead(data, ref pos, out var tag, out var start, out var length, out _))
+        while (pos < data.Length)
         {
-            var value = Convert.ToHexString(data.Slice(start, length));
+            var constructed = (data[pos] & 0x20) != 0;
+            if (!Tlv.TryRead(data, ref pos, out var tag, out var start, out var length, out _)) break;
+            var content = data.Slice(start, length);
+            if (constructed)
+            {
+                // A template (70, 77, ...) holds data objects of its own, possibly the PAN or track 2.
+                if (Tlv.Validate(content, out _) < 0)
+                    AddMaskedTlv(fields, content, $"{path}.{tag:X}");
+                else
+                    fields.Add(new MaskedField($"{path}.{tag:X}", "EMV template", "[secret]"));
+                continue;
+            }
+            var value = Convert.ToHexString(content);
             var shown = Tlv.SensitivityOf(tag) switch
             {
                 Sensitivity.Secret => "[secret]",

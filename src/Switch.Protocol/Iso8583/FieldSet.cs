@@ -267,7 +267,7 @@ public partial class FieldSet
     /// The canonical form of a nested value read from its wire bytes: the wire bytes themselves when they are
     /// already canonical, else a pooled buffer that the caller returns.
     /// </summary>
-    private static byte[]? ReadNested(FieldSpec spec, ReadOnlySpan<byte> wire, int units, int origin, string path, out ReadOnlySpan<byte> canonical)
+    private static byte[]? ReadNested(FieldSpec spec, ReadOnlySpan<byte> wire, int units, int origin, string parent, out ReadOnlySpan<byte> canonical)
     {
         if (spec.Encoding is FieldEncoding.Binary || (spec.Encoding == FieldEncoding.Ascii && spec.Type is not (ContentType.N or ContentType.Z)))
         {
@@ -279,7 +279,7 @@ public partial class FieldSet
         if (bad >= 0)
         {
             ArrayPool<byte>.Shared.Return(rented);
-            throw new IsoFormatException(path, origin + bad, $"is not valid {Describe(spec.Type)} content in {spec.Encoding}");
+            throw new IsoFormatException(Path(parent, spec.Number), origin + bad, $"is not valid {Describe(spec.Type)} content in {spec.Encoding}");
         }
         canonical = rented.AsSpan(0, units);
         return rented;

@@ -40,13 +40,19 @@ public static class Dialects
 
     /// <summary>
     /// <c>iso93ascii</c>: ISO 8583:1993, MTI and fields in ASCII, bitmaps as hex-ASCII, b fields as hex-ASCII;
-    /// DE 39 is the three-digit action code, DE 55 holds BER-TLV EMV data, DE 56 the original data elements.
+    /// DE 39 is the three-digit action code, DE 55 holds BER-TLV EMV data, DE 56 the original data elements, and
+    /// DE 96 (key management data) is never shown.
     /// </summary>
     public static Dialect Iso93Ascii { get; } = Build("iso93ascii",
         "ISO 8583:1993, ASCII fields, hex-ASCII bitmap",
         FieldEncoding.Ascii, FieldEncoding.HexAscii,
         FieldTable.Parse(Iso93Table.Fields, EncodingScheme.Ascii(FieldEncoding.HexAscii))
-            .Select(f => f.Number == 55 ? f.With(composite: TlvSubfields.Instance) : f).ToList(),
+            .Select(f => f.Number switch
+            {
+                55 => f.With(composite: TlvSubfields.Instance),
+                96 => f.With(sensitivity: Sensitivity.Secret),
+                _ => f,
+            }).ToList(),
         originalDataField: 56);
 
     /// <summary>All built-in dialects.</summary>

@@ -42,10 +42,10 @@ internal static class FieldTable
         return specs;
     }
 
-    /// <summary>PAN masked; track 2 and 3, track 1 and the PIN block hidden (ISO 8583 numbering).</summary>
+    /// <summary>PAN and extended PAN masked; track 2 and 3, track 1 and the PIN block hidden (ISO 8583 numbering).</summary>
     private static Sensitivity SensitivityOf(int number) => number switch
     {
-        2 => Sensitivity.Pan,
+        2 or 34 => Sensitivity.Pan,
         35 or 36 or 45 or 52 => Sensitivity.Secret,
         _ => Sensitivity.Clear,
     };

@@ -1,0 +1,21 @@
+// Micro-benchmarks of the Switch protocol code (BenchmarkDotNet).
+//
+// Run the ISO 8583 codec benchmarks, from the repository root, in Release (BenchmarkDotNet refuses Debug):
+//
+//     dotnet run -c Release --project loadtest/Switch.Benchmarks -- --filter '*Codec*'
+//
+// A quick check with fewer iterations (less precise, about ten times faster):
+//
+//     dotnet run -c Release --project loadtest/Switch.Benchmarks -- --filter '*Codec*' --job short
+//
+// One dialect only: add e.g. --filter '*Codec*' and pick the case from the table, or run everything with --filter '*'.
+// Results (tables, CSV, HTML) go to BenchmarkDotNet.Artifacts/results in the working directory.
+
+using BenchmarkDotNet.Running;
+
+namespace Switch.Benchmarks;
+
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
