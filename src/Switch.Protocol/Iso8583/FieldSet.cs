@@ -12,8 +12,11 @@ namespace Switch.Protocol.Iso8583;
 /// </summary>
 public partial class FieldSet
 {
-    [InlineArray(193)]
-    private struct Slots
+    /// <summary>Slots held inside the object; a set with more fields moves them to an array of its own.</summary>
+    private const int InlineSlots = 48;
+
+    [InlineArray(InlineSlots)]
+    private struct InlineSlotArray
     {
         private long _element;
     }
@@ -24,7 +27,11 @@ public partial class FieldSet
         private ulong _element;
     }
 
-    private Slots _slots;
+    // One slot (offset << 32 | length into _data) per present field, in field order: a field's slot index is the
+    // number of present fields before it, so the object stays small whatever the highest field number.
+    private InlineSlotArray _inline;
+    private long[]? _overflow;
+    private int _count;
     private Presence _present;
     private byte[] _data = [];
     private int _used;
@@ -125,21 +132,52 @@ public partial class FieldSet
     /// <summary>Removes a field; nothing happens when it is absent.</summary>
     public void Remove(int number)
     {
-        if (Has(number)) _present[(number - 1) >> 6] &= ~(1UL << (63 - ((number - 1) & 63)));
+        if (!Has(number)) return;
+        var rank = Rank(number);
+        var slots = Slots;
+        slots[(rank + 1).._count].CopyTo(slots[rank..]);
+        _count--;
+        _present[(number - 1) >> 6] &= ~(1UL << (63 - ((number - 1) & 63)));
     }
 
     private FieldSpec SpecOf(int number) =>
         Spec[number] ?? throw new IsoFormatException(Path(_path, number), -1, "is not defined by the dialect");
 
-    private ReadOnlySpan<byte> Value(int number)
+    private Span<long> Slots => _overflow is null ? _inline : _overflow;
+
+    private ReadOnlySpan<byte> Value(int number) => SlotValue(Slots[Rank(number)]);
+
+    private ReadOnlySpan<byte> SlotValue(long slot) => new(_data, (int)(slot >> 32), (int)slot);
+
+    /// <summary>How many present fields come before field <paramref name="number"/>.</summary>
+    private int Rank(int number)
     {
-        var slot = _slots[number];
-        return new ReadOnlySpan<byte>(_data, (int)(slot >> 32), (int)slot);
+        var index = number - 1;
+        var block = index >> 6;
+        var rank = 0;
+        for (var b = 0; b < block; b++) rank += BitOperations.PopCount(_present[b]);
+        var bit = index & 63;
+        return bit == 0 ? rank : rank + BitOperations.PopCount(_present[block] >> (64 - bit));
     }
 
     private void Store(int number, int offset, int length)
     {
-        _slots[number] = ((long)offset << 32) | (uint)length;
+        var slot = ((long)offset << 32) | (uint)length;
+        var rank = Rank(number);
+        if (Has(number))
+        {
+            Slots[rank] = slot;
+            return;
+        }
+        if (_overflow is null && _count == InlineSlots)
+        {
+            _overflow = new long[192];
+            ((Span<long>)_inline).CopyTo(_overflow);
+        }
+        var slots = Slots;
+        slots[rank.._count].CopyTo(slots[(rank + 1)..]);
+        slots[rank] = slot;
+        _count++;
         _present[(number - 1) >> 6] |= 1UL << (63 - ((number - 1) & 63));
     }
 
@@ -168,36 +206,54 @@ public partial class FieldSet
     /// <summary>Decodes the bitmaps and fields of <paramref name="src"/> from <paramref name="pos"/> to its end.</summary>
     internal void Decode(ReadOnlySpan<byte> src, int pos, int origin, string? parent)
     {
-        var recorder = new SlotRecorder(this);
-        var end = Spec.Walk(src, pos, origin, parent, ref recorder, out _decodedBitmaps);
+        int end;
+        if (Spec.CanonicalFitsWire)
+        {
+            // No value grows when read, so one buffer the size of the wire bytes holds them all: one pass.
+            _data = new byte[src.Length - pos];
+            var reader = new DirectReader(this, origin, parent);
+            end = Spec.Walk(src, pos, origin, parent, ref reader, out _decodedBitmaps);
+            _used = reader.Cursor;
+        }
+        else
+        {
+            // Packed BCD doubles when read: size the buffer exactly, never beyond what the bytes hold.
+            var recorder = new SlotRecorder(this);
+            end = Spec.Walk(src, pos, origin, parent, ref recorder, out _decodedBitmaps);
+            _data = recorder.Total == 0 ? [] : new byte[recorder.Total];
+            var slots = Slots;
+            var cursor = 0;
+            for (int n = Next(0), i = 0; n != 0; n = Next(n), i++)
+            {
+                int wirePos = (int)(slots[i] >> 32), units = (int)slots[i];
+                ReadValue(Spec[n]!, src, wirePos, units, cursor, origin, parent);
+                slots[i] = ((long)cursor << 32) | (uint)units;
+                cursor += units;
+            }
+            _used = cursor;
+        }
         if (end != src.Length)
             throw new IsoFormatException(parent ?? "message", origin + end, $"{src.Length - end} bytes follow the last field");
-        _data = recorder.Total == 0 ? [] : new byte[recorder.Total];
-        var cursor = 0;
-        for (var n = Next(0); n != 0; n = Next(n))
-        {
-            var spec = Spec[n]!;
-            var slot = _slots[n];
-            int wirePos = (int)(slot >> 32), units = (int)slot;
-            var dest = _data.AsSpan(cursor, units);
-            var bad = Wire.Read(spec.Encoding, spec.Type, src[wirePos..], units, dest);
-            if (bad >= 0)
-                throw FieldSetSpec.Error(parent, n, origin + wirePos + bad, $"is not valid {Describe(spec.Type)} content in {spec.Encoding}");
-            if (spec.Composite is not null) ValidateComposite(spec, dest, origin + wirePos, Path(parent, n));
-            _slots[n] = ((long)cursor << 32) | (uint)units;
-            cursor += units;
-        }
-        _used = cursor;
+    }
+
+    private void ReadValue(FieldSpec spec, ReadOnlySpan<byte> src, int wirePos, int units, int cursor, int origin, string? parent)
+    {
+        var dest = _data.AsSpan(cursor, units);
+        var bad = Wire.Read(spec.Encoding, spec.Type, src[wirePos..], units, dest);
+        if (bad >= 0)
+            throw FieldSetSpec.Error(parent, spec.Number, origin + wirePos + bad, $"is not valid {Describe(spec.Type)} content in {spec.Encoding}");
+        if (spec.Composite is not null) ValidateComposite(spec, dest, origin + wirePos, Path(parent, spec.Number));
     }
 
     /// <summary>Bytes the bitmaps and fields take on the wire.</summary>
     internal int EncodedFieldsSize()
     {
         var size = Spec.BitmapCount(_present, _decodedBitmaps) * Spec.BitmapSize;
-        for (var n = Next(0); n != 0; n = Next(n))
+        var slots = Slots;
+        for (int n = Next(0), i = 0; n != 0; n = Next(n), i++)
         {
             var spec = Spec[n]!;
-            size += spec.Prefix.Size + Wire.WireLength(spec.Encoding, (int)_slots[n]);
+            size += spec.Prefix.Size + Wire.WireLength(spec.Encoding, (int)slots[i]);
         }
         return size;
     }
@@ -206,10 +262,11 @@ public partial class FieldSet
     internal int EncodeFields(Span<byte> dest)
     {
         var pos = Spec.WriteBitmaps(_present, _decodedBitmaps, dest);
-        for (var n = Next(0); n != 0; n = Next(n))
+        var slots = Slots;
+        for (int n = Next(0), i = 0; n != 0; n = Next(n), i++)
         {
             var spec = Spec[n]!;
-            var value = Value(n);
+            var value = SlotValue(slots[i]);
             if (!spec.Prefix.IsFixed)
             {
                 spec.Prefix.Write(value.Length, dest[pos..]);
@@ -227,6 +284,7 @@ public partial class FieldSet
         return bytes;
     }
 
+    /// <summary>First pass of a two-pass decode: records where each value is on the wire and how long it reads.</summary>
     private struct SlotRecorder(FieldSet set) : IFieldVisitor
     {
         public int Total;
@@ -235,6 +293,19 @@ public partial class FieldSet
         {
             set.Store(spec.Number, wireOffset, units);
             Total += units;
+        }
+    }
+
+    /// <summary>One-pass decode: reads each value into the buffer as the walk finds it.</summary>
+    private struct DirectReader(FieldSet set, int origin, string? parent) : IFieldVisitor
+    {
+        public int Cursor;
+
+        public void Field(FieldSpec spec, ReadOnlySpan<byte> src, int wireOffset, int units)
+        {
+            set.ReadValue(spec, src, wireOffset, units, Cursor, origin, parent);
+            set.Store(spec.Number, Cursor, units);
+            Cursor += units;
         }
     }
 

@@ -32,7 +32,11 @@ public sealed class FieldSetSpec
             if (_fields[f.Number] is not null) throw new ArgumentException($"field {f.Number} is defined twice");
             _fields[f.Number] = f;
         }
+        CanonicalFitsWire = _fields.All(f => f is null || !Wire.IsBcd(f.Encoding));
     }
+
+    /// <summary>True when no field's canonical value is longer than its wire bytes (no packed BCD).</summary>
+    internal bool CanonicalFitsWire { get; }
 
     /// <summary>How each bitmap is written.</summary>
     public FieldEncoding BitmapEncoding { get; }

@@ -189,6 +189,35 @@ public class MessageApiTests
     }
 
     [Fact]
+    public void Every_field_set_in_any_order_then_some_removed_keeps_each_value_with_its_field()
+    {
+        var dialect = Dialects.Iso87Ascii;
+        var m = dialect.CreateMessage(new Mti(200));
+        var numbers = dialect.Fields.Fields.Select(f => f.Number).ToArray();
+        new Random(7).Shuffle(numbers);
+        string ValueFor(FieldSpec f) => f.Type switch
+        {
+            ContentType.B => (f.Number % 256).ToString("X2"),
+            ContentType.N or ContentType.Z => (f.Number % 10).ToString(),
+            _ => f.MaxLength >= 4 ? "F" + f.Number : ((char)('A' + f.Number % 26)).ToString(),
+        };
+        foreach (var n in numbers) m.Set(n, ValueFor(dialect.Fields[n]!));
+        foreach (var n in numbers.Where(n => n % 3 == 0)) m.Remove(n);
+
+        var back = dialect.Decode(m.Encode());
+
+        var kept = numbers.Where(n => n % 3 != 0).Order().ToArray();
+        Assert.Equal(kept, m.FieldNumbers);
+        Assert.Equal(kept, back.FieldNumbers);
+        foreach (var n in kept)
+        {
+            var expected = m.GetString(n);
+            Assert.StartsWith(dialect.Fields[n]!.Type == ContentType.N ? "" : ValueFor(dialect.Fields[n]!), expected);
+            Assert.Equal(expected, back.GetString(n));
+        }
+    }
+
+    [Fact]
     public void Decode_accepts_a_multi_segment_sequence()
     {
         var bytes = Purchase(Dialects.Postilion).Encode();
