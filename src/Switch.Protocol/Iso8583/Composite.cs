@@ -13,6 +13,8 @@ public sealed class PositionalSubfields : Composite
     /// <summary>Creates the layout from the subfields' names and lengths, in order.</summary>
     public PositionalSubfields(params (string Name, int Length)[] subfields)
     {
+        if (subfields.Length == 0 || subfields.Any(s => s.Length <= 0))
+            throw new ArgumentException("positional subfields each have a length of at least 1", nameof(subfields));
         Subfields = subfields;
         Offsets = new int[subfields.Length + 1];
         for (var i = 0; i < subfields.Length; i++) Offsets[i + 1] = Offsets[i] + subfields[i].Length;

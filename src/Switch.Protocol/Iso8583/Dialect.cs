@@ -11,7 +11,8 @@ public sealed class Dialect
 {
     private static readonly int[] DefaultMatchKey = [41, 11];
 
-    private static readonly int[] DefaultEcho = [2, 3, 4, 5, 6, 7, 11, 12, 13, 15, 18, 22, 25, 32, 33, 37, 41, 42, 49, 50, 51, 90, 95, 100, 102, 103];
+    private static readonly string[] DefaultEcho =
+        ["2", "3", "4", "5", "6", "7", "11", "12", "13", "15", "18", "22", "25", "32", "33", "37", "41", "42", "49", "50", "51", "90", "95", "100", "102", "103"];
 
     /// <summary>Creates a dialect and checks that it is coherent.</summary>
     /// <param name="name">Short name used in configuration, e.g. "postilion".</param>
@@ -19,10 +20,11 @@ public sealed class Dialect
     /// <param name="mtiEncoding">How the four MTI digits are written (ASCII, EBCDIC or BCD).</param>
     /// <param name="fields">Bitmaps and field specs.</param>
     /// <param name="matchKeyFields">Fields that, with the MTI class, pair a response with its request (default 41, 11).</param>
-    /// <param name="echoFields">Fields a response copies from its request (those the dialect defines are kept).</param>
+    /// <param name="echoFields">Fields a response copies from its request, as paths ("11", "127.2"); those whose
+    /// field the dialect does not define are left out.</param>
     /// <param name="originalDataField">Where a reversal records the original transaction: 90 (ISO 8583:1987, n 42) or 56 (1993, n..35).</param>
     public Dialect(string name, string description, FieldEncoding mtiEncoding, FieldSetSpec fields,
-        IReadOnlyList<int>? matchKeyFields = null, IReadOnlyList<int>? echoFields = null, int originalDataField = 90)
+        IReadOnlyList<int>? matchKeyFields = null, IReadOnlyList<string>? echoFields = null, int originalDataField = 90)
     {
         if (mtiEncoding is FieldEncoding.Binary or FieldEncoding.HexAscii)
             throw new ArgumentException("the MTI is written in ASCII, EBCDIC or BCD", nameof(mtiEncoding));
@@ -36,7 +38,10 @@ public sealed class Dialect
             var spec = fields[f] ?? throw new ArgumentException($"match key field {f} is not defined by dialect {name}");
             if (spec.Sensitivity != Sensitivity.Clear) throw new ArgumentException($"match key field {f} is sensitive and would leak into keys");
         }
-        EchoFields = (echoFields ?? DefaultEcho).Where(f => fields[f] is not null).ToArray();
+        EchoFields = (echoFields ?? DefaultEcho)
+            .Where(path => int.TryParse(path.Split('.')[0], out var n) && fields[n] is not null).ToArray();
+        EchoNumbers = EchoFields.Where(p => !p.Contains('.')).Select(int.Parse).ToArray();
+        EchoSubfields = EchoFields.Where(p => p.Contains('.')).ToArray();
         OriginalDataField = originalDataField;
     }
 
@@ -55,8 +60,12 @@ public sealed class Dialect
     /// <summary>Fields that, with the MTI class, make the <see cref="MatchKey"/>.</summary>
     public IReadOnlyList<int> MatchKeyFields { get; }
 
-    /// <summary>Fields a response copies from its request.</summary>
-    public IReadOnlyList<int> EchoFields { get; }
+    /// <summary>Fields a response copies from its request, as paths.</summary>
+    public IReadOnlyList<string> EchoFields { get; }
+
+    internal int[] EchoNumbers { get; }
+
+    internal string[] EchoSubfields { get; }
 
     /// <summary>The original data elements field (90 or 56).</summary>
     public int OriginalDataField { get; }

@@ -37,7 +37,10 @@ public partial class FieldSet
             return;
         }
         var spec = SpecOf(n);
-        Set(n, With(spec, Has(n) ? Value(n) : default, segments, 1, value, Path(_path, n)));
+        if (value is null && !Has(n)) return;
+        var updated = With(spec, Has(n) ? Value(n) : default, segments, 1, value, Path(_path, n));
+        if (updated is null) Remove(n);
+        else Set(n, updated);
     }
 
     private static int FieldNumber(string segment, string path) =>
@@ -89,7 +92,11 @@ public partial class FieldSet
         }
     }
 
-    private static byte[] With(FieldSpec spec, ReadOnlySpan<byte> current, string[] segments, int i, string? value, string path)
+    /// <summary>
+    /// The composite value <paramref name="current"/> with the subfield at <paramref name="segments"/>[i..] set to
+    /// <paramref name="value"/> (null removes it); null when nothing is left of the composite.
+    /// </summary>
+    private static byte[]? With(FieldSpec spec, ReadOnlySpan<byte> current, string[] segments, int i, string? value, string path)
     {
         var segment = segments[i];
         var sub = path + "." + segment;
@@ -119,28 +126,29 @@ public partial class FieldSet
             case TlvSubfields:
             {
                 var tag = ParseTag(segment, sub);
-                byte[]? inner;
-                if (last)
-                    inner = value is null ? null : FromText(ConstructedTlv, value, sub);
-                else
-                    inner = With(ConstructedTlv, Tlv.TryFind(current, tag, out var found) ? found : default, segments, i + 1, value, sub);
-                return Tlv.With(current, tag, inner);
+                var present = Tlv.TryFind(current, tag, out var found);
+                if (value is null && !present) return current.IsEmpty ? null : current.ToArray();
+                var inner = last ? (value is null ? null : FromText(ConstructedTlv, value, sub)) : With(ConstructedTlv, found, segments, i + 1, value, sub);
+                var updated = Tlv.With(current, tag, inner, path);
+                return updated.Length == 0 ? null : updated;
             }
             case BitmappedSubfields bitmapped:
             {
                 var set = new FieldSet(bitmapped.Fields, path);
                 if (!current.IsEmpty) set.Decode(current, 0, 0, path);
                 var number = FieldNumber(segment, sub);
+                var subSpec = set.SpecOf(number);
                 if (last)
                 {
                     set.Set(number, value);
                 }
-                else
+                else if (value is not null || set.Has(number))
                 {
-                    var subSpec = set.SpecOf(number);
-                    set.Set(number, With(subSpec, set.Has(number) ? set.Value(number) : default, segments, i + 1, value, sub));
+                    var inner = With(subSpec, set.Has(number) ? set.Value(number) : default, segments, i + 1, value, sub);
+                    if (inner is null) set.Remove(number);
+                    else set.Set(number, inner);
                 }
-                return set.EncodeToArray();
+                return set.Next(0) == 0 ? null : set.EncodeToArray();
             }
             default:
                 throw new IsoFormatException(sub, -1, "is not a subfield: the parent field has no subfields");

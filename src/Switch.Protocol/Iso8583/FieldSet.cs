@@ -94,25 +94,14 @@ public partial class FieldSet
     public void Set(int number, ReadOnlySpan<byte> value)
     {
         var spec = SpecOf(number);
+        var path = Path(_path, number);
         if (value.Length > spec.MaxLength)
-            throw new IsoFormatException(Path(_path, number), -1, $"length {value.Length} exceeds the maximum {spec.MaxLength}");
-        var bad = Wire.Check(spec.Type, value);
-        if (bad >= 0) throw new IsoFormatException(Path(_path, number), -1, $"character {bad} is not valid {Describe(spec.Type)} content");
-        if (spec.Composite is not null)
-        {
-            try
-            {
-                ValidateComposite(spec, value, 0, Path(_path, number));
-            }
-            catch (IsoFormatException e)
-            {
-                throw new IsoFormatException(e.Field, -1, e.Reason);
-            }
-        }
+            throw new IsoFormatException(path, -1, $"length {value.Length} exceeds the maximum {spec.MaxLength}");
         var length = spec.Prefix.IsFixed ? spec.MaxLength : value.Length;
         if (length != value.Length && spec.Padding.Side == PaddingSide.None)
-            throw new IsoFormatException(Path(_path, number), -1, $"value must have exactly {spec.MaxLength} characters");
+            throw new IsoFormatException(path, -1, $"value must have exactly {spec.MaxLength} characters");
         var dest = Append(length);
+        var start = _used - length;
         var padding = length - value.Length;
         if (spec.Padding.Side == PaddingSide.Left)
         {
@@ -126,7 +115,19 @@ public partial class FieldSet
         }
         if (spec.Type == ContentType.Z && Wire.IsBcd(spec.Encoding))
             dest.Replace((byte)'D', (byte)'='); // packed track data has one separator nibble, read back as '='
-        Store(number, _used - length, length);
+        // Checked as it will be written, padding included, so that whatever Set accepts decodes again.
+        try
+        {
+            var bad = Wire.Check(spec.Type, dest);
+            if (bad >= 0) throw new IsoFormatException(path, -1, $"character {bad} is not valid {Describe(spec.Type)} content");
+            if (spec.Composite is not null) ValidateComposite(spec, dest, 0, path);
+        }
+        catch (IsoFormatException e)
+        {
+            _used = start;
+            throw new IsoFormatException(e.Field, -1, e.Reason);
+        }
+        Store(number, start, length);
     }
 
     /// <summary>Removes a field; nothing happens when it is absent.</summary>
@@ -141,7 +142,7 @@ public partial class FieldSet
     }
 
     private FieldSpec SpecOf(int number) =>
-        Spec[number] ?? throw new IsoFormatException(Path(_path, number), -1, "is not defined by the dialect");
+        Spec[number] ?? throw FieldSetSpec.Error(_path, number, -1, "is not defined by the dialect");
 
     private Span<long> Slots => _overflow is null ? _inline : _overflow;
 
@@ -183,11 +184,29 @@ public partial class FieldSet
 
     private Span<byte> Append(int length)
     {
-        if (_data.Length - _used < length)
-            Array.Resize(ref _data, Math.Max(Math.Max(64, _data.Length * 2), _used + length));
+        if (_data.Length - _used < length) Reallocate(length);
         var span = _data.AsSpan(_used, length);
         _used += length;
         return span;
+    }
+
+    /// <summary>Moves the live values to a buffer with room for <paramref name="extra"/> more bytes, leaving replaced values behind.</summary>
+    private void Reallocate(int extra)
+    {
+        var slots = Slots[.._count];
+        long live = 0;
+        foreach (var slot in slots) live += (int)slot;
+        var data = new byte[Math.Max(64, (int)Math.Min(Array.MaxLength, (live + extra) * 2))];
+        var cursor = 0;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var value = SlotValue(slots[i]);
+            value.CopyTo(data.AsSpan(cursor));
+            slots[i] = ((long)cursor << 32) | (uint)value.Length;
+            cursor += value.Length;
+        }
+        _data = data;
+        _used = cursor;
     }
 
     /// <summary>The next present field after <paramref name="after"/>, or 0.</summary>
@@ -309,7 +328,11 @@ public partial class FieldSet
         }
     }
 
-    internal static string Path(string? parent, int number) => parent is null ? number.ToString() : $"{parent}.{number}";
+    // Nested paths are few (one per defined subfield) and asked for on every decode of a nested composite: cached.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), string> NestedPaths = new();
+
+    internal static string Path(string? parent, int number) =>
+        parent is null ? number.ToString() : NestedPaths.GetOrAdd((parent, number), static key => $"{key.Item1}.{key.Item2}");
 
     private static string Describe(ContentType type) => type.ToString().ToLowerInvariant();
 

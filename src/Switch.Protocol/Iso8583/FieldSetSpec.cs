@@ -44,9 +44,6 @@ public sealed class FieldSetSpec
     /// <summary>How many bitmaps may follow one another.</summary>
     public int MaxBitmaps { get; }
 
-    /// <summary>Highest field number this set can carry.</summary>
-    public int MaxField => _fields.Length - 1;
-
     /// <summary>The spec of field <paramref name="number"/>, or null when the set does not define it.</summary>
     public FieldSpec? this[int number] => (uint)number < (uint)_fields.Length ? _fields[number] : null;
 

@@ -20,7 +20,8 @@ public sealed class FieldSpec
     public FieldSpec(int number, string name, ContentType type, FieldEncoding encoding, LengthPrefix prefix, int maxLength,
         Padding? padding = null, Sensitivity sensitivity = Sensitivity.Clear, Composite? composite = null)
     {
-        if (maxLength < 0) throw new ArgumentOutOfRangeException(nameof(maxLength));
+        if (maxLength is < 0 or > MaxSupportedLength)
+            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"field {number}: a length is 0 to {MaxSupportedLength}");
         if (Wire.IsBcd(encoding) && type is not (ContentType.N or ContentType.Z))
             throw new ArgumentException($"field {number}: BCD holds only n or z content, not {type}");
         if (encoding is FieldEncoding.Binary or FieldEncoding.HexAscii && type != ContentType.B)
@@ -37,11 +38,21 @@ public sealed class FieldSpec
         {
             ContentType.N => new Padding(PaddingSide.Left, (byte)'0'),
             ContentType.B => new Padding(PaddingSide.Right, 0),
+            ContentType.Z => new Padding(PaddingSide.None, 0),
             _ => new Padding(PaddingSide.Right, (byte)' '),
         };
+        if (Padding.Side != PaddingSide.None && Wire.Check(type, [Padding.Char]) >= 0)
+            throw new ArgumentException($"field {number}: pad character 0x{Padding.Char:X2} is not {type} content");
+        if (composite is PositionalSubfields positional && positional.Offsets[^1] > maxLength)
+            throw new ArgumentException($"field {number}: subfields take {positional.Offsets[^1]} characters, the field at most {maxLength}");
+        if (composite is BitmappedSubfields && prefix.IsFixed)
+            throw new ArgumentException($"field {number}: a field with a nested bitmap has a length prefix");
         Sensitivity = sensitivity;
         Composite = composite;
     }
+
+    /// <summary>The longest value any field may have: what an LLLLLL prefix can announce.</summary>
+    public const int MaxSupportedLength = 999_999;
 
     /// <summary>Field number within its message or parent field.</summary>
     public int Number { get; }

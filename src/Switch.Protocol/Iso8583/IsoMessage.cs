@@ -31,6 +31,7 @@ public sealed class IsoMessage : FieldSet
     public string? ProcessingCode { get => GetString(3); set => Set(3, value); }
 
     /// <summary>DE 4, transaction amount in minor units of <see cref="Currency"/>.</summary>
+    /// <exception cref="IsoFormatException">DE 4 is not 1 to 18 digits (e.g. a signed x+n amount).</exception>
     public long? Amount
     {
         get => TryGet(4, out var digits) ? ParseAmount(digits) : null;
@@ -46,7 +47,7 @@ public sealed class IsoMessage : FieldSet
     /// <summary>DE 12, local transaction time hhmmss (in ISO 8583:1993, date and time YYMMDDhhmmss).</summary>
     public string? LocalTime { get => GetString(12); set => Set(12, value); }
 
-    /// <summary>DE 13, local transaction date MMDD.</summary>
+    /// <summary>DE 13, local transaction date MMDD (in ISO 8583:1993, the effective date YYMM).</summary>
     public string? LocalDate { get => GetString(13); set => Set(13, value); }
 
     /// <summary>DE 32, acquiring institution identification code.</summary>
@@ -125,11 +126,14 @@ public sealed class IsoMessage : FieldSet
     /// <summary>
     /// A response to this request or advice: MTI + 10, the dialect's echo fields copied, DE 39 set.
     /// </summary>
+    /// <exception cref="InvalidOperationException">This message is itself a response.</exception>
     public IsoMessage CreateResponse(string responseCode)
     {
         var response = new IsoMessage(Dialect, Mti.Response);
-        foreach (var f in Dialect.EchoFields)
+        foreach (var f in Dialect.EchoNumbers)
             if (TryGet(f, out var value)) response.Set(f, value);
+        foreach (var path in Dialect.EchoSubfields)
+            if (Get(path) is { } value) response.Set(path, value);
         response.ResponseCode = responseCode;
         return response;
     }
@@ -185,6 +189,8 @@ public sealed class IsoMessage : FieldSet
 
     private static long ParseAmount(ReadOnlySpan<byte> digits)
     {
+        if (digits.Length is 0 or > 18 || digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+            throw new IsoFormatException("4", -1, "is not an amount of 1 to 18 digits");
         long value = 0;
         foreach (var d in digits) value = value * 10 + (d - '0');
         return value;

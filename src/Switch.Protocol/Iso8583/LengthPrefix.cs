@@ -81,14 +81,7 @@ public readonly record struct LengthPrefix
                 var v = 0;
                 for (var i = 0; i < size; i++)
                 {
-                    var c = src[i];
-                    var d = c switch
-                    {
-                        >= (byte)'0' and <= (byte)'9' => c - '0',
-                        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-                        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-                        _ => -1,
-                    };
+                    var d = Wire.HexValue(src[i]);
                     if (d < 0) return -1;
                     v = (v << 4) | d;
                 }
@@ -120,7 +113,7 @@ public readonly record struct LengthPrefix
                 return;
             case FieldEncoding.HexAscii:
                 for (var i = size - 1; i >= 0; i--, length >>= 4)
-                    dest[i] = (byte)"0123456789ABCDEF"[length & 0xF];
+                    dest[i] = Wire.HexDigits[length & 0xF];
                 return;
             case FieldEncoding.Ascii:
                 Wire.WriteDecimal(length, dest[..size]);

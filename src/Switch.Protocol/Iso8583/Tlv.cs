@@ -65,12 +65,12 @@ internal static class Tlv
 
     /// <summary>
     /// How an EMV data object may be shown: the application PAN (5A) is masked; track equivalents (56, 57, 9F6B),
-    /// discretionary track data (9F1F, 9F20) and the cardholder name (5F20) are never shown.
+    /// discretionary track data (9F1F, 9F20), transaction PIN data (99) and the cardholder name (5F20) are never shown.
     /// </summary>
     public static Sensitivity SensitivityOf(uint tag) => tag switch
     {
         0x5A => Sensitivity.Pan,
-        0x56 or 0x57 or 0x9F6B or 0x9F1F or 0x9F20 or 0x5F20 => Sensitivity.Secret,
+        0x56 or 0x57 or 0x99 or 0x9F6B or 0x9F1F or 0x9F20 or 0x5F20 => Sensitivity.Secret,
         _ => Sensitivity.Clear,
     };
 
@@ -106,7 +106,7 @@ internal static class Tlv
 
     /// <summary>The data objects with <paramref name="tag"/> set to <paramref name="value"/> (replaced in place, or
     /// appended), or removed when <paramref name="value"/> is null.</summary>
-    public static byte[] With(ReadOnlySpan<byte> data, uint tag, byte[]? value)
+    public static byte[] With(ReadOnlySpan<byte> data, uint tag, byte[]? value, string path)
     {
         var output = new List<byte>(data.Length + (value?.Length ?? 0) + 8);
         var replaced = false;
@@ -115,7 +115,7 @@ internal static class Tlv
         {
             var start = pos;
             if (!TryRead(data, ref pos, out var t, out _, out _, out var error))
-                throw new IsoFormatException("TLV", start, error!);
+                throw new IsoFormatException(path, -1, "BER-TLV: " + error);
             if (t == tag)
             {
                 if (value is not null) Append(output, tag, value);

@@ -8,7 +8,7 @@ namespace Switch.Protocol.Iso8583;
 /// </summary>
 internal static class Wire
 {
-    private static readonly byte[] HexDigits = "0123456789ABCDEF"u8.ToArray();
+    internal static ReadOnlySpan<byte> HexDigits => "0123456789ABCDEF"u8;
     private static readonly byte[][] ToEbcdic = new byte[3][];
     private static readonly byte[][] FromEbcdic = new byte[3][];
 
@@ -139,16 +139,22 @@ internal static class Wire
 
     private static int ReadBcd(FieldEncoding e, bool track, ReadOnlySpan<byte> wire, int digits, Span<byte> dest)
     {
-        var skipFirst = e == FieldEncoding.Bcd && (digits & 1) == 1;
+        // The pad nibble of an odd digit count must be the one this encoding writes, so a decode is byte-exact.
+        var odd = (digits & 1) == 1;
+        if (odd && e == FieldEncoding.Bcd && wire[0] >> 4 != 0) return 0;
+        var leftPad = odd && e == FieldEncoding.Bcd;
         var n = 0;
         for (var i = 0; n < digits; i++)
         {
             var b = wire[i];
-            if (!(skipFirst && i == 0))
+            if (!(leftPad && i == 0))
             {
-                var hi = b >> 4;
-                if (!TryDigit(hi, track, out dest[n++])) return i;
-                if (n == digits) break;
+                if (!TryDigit(b >> 4, track, out dest[n++])) return i;
+                if (n == digits)
+                {
+                    var pad = e == FieldEncoding.BcdRightPaddedF ? 0xF : 0x0;
+                    return (b & 0xF) == pad ? -1 : i;
+                }
             }
             if (!TryDigit(b & 0xF, track, out dest[n++])) return i;
         }
@@ -163,7 +169,8 @@ internal static class Wire
         return false;
     }
 
-    private static int HexValue(byte c) => c switch
+    /// <summary>The value of a hex digit (either case), or -1.</summary>
+    internal static int HexValue(byte c) => c switch
     {
         >= (byte)'0' and <= (byte)'9' => c - '0',
         >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,

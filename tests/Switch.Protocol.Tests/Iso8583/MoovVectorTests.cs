@@ -44,22 +44,22 @@ public class MoovVectorTests
     public void Every_other_vector_decodes_with_some_dialect_or_fails_with_the_format_exception(string file)
     {
         var bytes = Read(file);
-        var outcomes = new List<string>();
+        var decodedBy = new List<string>();
         foreach (var dialect in Dialects.All)
         {
             try
             {
                 var message = dialect.Decode(bytes);
                 Assert.Equal(bytes, message.Encode());
-                _ = message.ToString();
-                outcomes.Add($"{dialect.Name}: decoded {message.Mti} with {message.FieldNumbers.Count()} fields");
+                Assert.StartsWith(message.Mti.ToString(), message.ToString());
+                decodedBy.Add(dialect.Name);
             }
             catch (IsoFormatException e)
             {
-                Assert.True(e.Offset >= -1 && e.Offset <= bytes.Length, $"offset {e.Offset} outside the message");
-                outcomes.Add($"{dialect.Name}: {e.Message}");
+                Assert.InRange(e.Offset, 0, bytes.Length);
             }
         }
-        Assert.Equal(Dialects.All.Count, outcomes.Count);
+        // The ASCII vectors of the 1987 family decode with iso87ascii; none decodes with a dialect of another family.
+        if (decodedBy.Count > 0) Assert.Contains("iso87ascii", decodedBy);
     }
 }

@@ -49,7 +49,7 @@ public static class Dialects
         FieldTable.Parse(Iso93Table.Fields, EncodingScheme.Ascii(FieldEncoding.HexAscii))
             .Select(f => f.Number switch
             {
-                55 => f.With(composite: TlvSubfields.Instance),
+                55 => f.With(composite: TlvSubfields.Instance, sensitivity: Sensitivity.Clear),
                 96 => f.With(sensitivity: Sensitivity.Secret),
                 _ => f,
             }).ToList(),
@@ -64,10 +64,12 @@ public static class Dialects
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"unknown dialect '{name}'; built-in: {string.Join(", ", All.Select(d => d.Name))}", nameof(name));
 
-    private static Dialect Build(string name, string description, FieldEncoding mti, FieldEncoding bitmap, List<FieldSpec> fields, int originalDataField)
+    /// <summary>A two-bitmap dialect; where DE 90 holds the 1987 original data elements, its five subfields are named.</summary>
+    private static Dialect Build(string name, string description, FieldEncoding mti, FieldEncoding bitmap, List<FieldSpec> fields,
+        int originalDataField, IReadOnlyList<string>? echoFields = null)
     {
-        var withComposites = fields.Select(f => f.Number == 90 ? f.With(composite: OriginalDataElements) : f);
-        return new Dialect(name, description, mti, new FieldSetSpec(bitmap, 2, withComposites), originalDataField: originalDataField);
+        var withComposites = originalDataField == 90 ? fields.Select(f => f.Number == 90 ? f.With(composite: OriginalDataElements) : f) : fields;
+        return new Dialect(name, description, mti, new FieldSetSpec(bitmap, 2, withComposites), echoFields: echoFields, originalDataField: originalDataField);
     }
 
     private static List<FieldSpec> Replace(List<FieldSpec> fields, params FieldSpec[] replacements)
@@ -79,9 +81,8 @@ public static class Dialects
     private static Dialect BuildPostilion()
     {
         var ascii = EncodingScheme.Ascii(FieldEncoding.HexAscii);
-        var icc = new FieldSetSpec(FieldEncoding.Binary, 1, FieldTable.Parse(PostilionTable.IccData, ascii));
-        var p127 = new FieldSetSpec(FieldEncoding.Binary, 1, Replace(FieldTable.Parse(PostilionTable.Private, ascii),
-            new FieldSpec(10, "CVV2", ContentType.N, FieldEncoding.Ascii, LengthPrefix.Fixed, 3, sensitivity: Sensitivity.Secret),
+        var icc = new FieldSetSpec(FieldEncoding.Binary, 1, FieldTable.Parse(PostilionTable.IccData, ascii, topLevel: false));
+        var p127 = new FieldSetSpec(FieldEncoding.Binary, 1, Replace(FieldTable.Parse(PostilionTable.Private, ascii, topLevel: false),
             new FieldSpec(25, "ICC data", ContentType.B, FieldEncoding.Binary, new LengthPrefix(4, FieldEncoding.Ascii), 8000,
                 composite: new BitmappedSubfields(icc))));
         var fields = Replace(FieldTable.Parse(Iso87Table.Fields, ascii),
@@ -89,9 +90,9 @@ public static class Dialects
             new FieldSpec(53, "Security related control information", ContentType.B, FieldEncoding.Binary, LengthPrefix.Fixed, 48),
             new FieldSpec(127, "Postilion private data", ContentType.B, FieldEncoding.Binary, new LengthPrefix(6, FieldEncoding.Ascii), 999999,
                 composite: new BitmappedSubfields(p127)));
-        var echo = new[] { 2, 3, 4, 7, 11, 12, 13, 15, 18, 22, 25, 32, 33, 37, 41, 42, 49, 90, 100, 102, 103, 127 };
-        return new Dialect("postilion", "Postilion ISO 8583:1987, ASCII fields, binary bitmap, DE 127 sub-messages",
-            FieldEncoding.Ascii, new FieldSetSpec(FieldEncoding.Binary, 2, fields.Select(f => f.Number == 90 ? f.With(composite: OriginalDataElements) : f)),
-            echoFields: echo);
+        // A response echoes the switch key 127.2, never the whole of 127 (it carries CVV2 and chip data).
+        string[] echo = ["2", "3", "4", "7", "11", "12", "13", "15", "18", "22", "25", "32", "33", "37", "41", "42", "49", "90", "100", "102", "103", "127.2"];
+        return Build("postilion", "Postilion ISO 8583:1987, ASCII fields, binary bitmap, DE 127 sub-messages",
+            FieldEncoding.Ascii, FieldEncoding.Binary, fields, originalDataField: 90, echoFields: echo);
     }
 }

@@ -9,7 +9,7 @@ namespace Switch.Protocol.Iso8583;
 /// </summary>
 internal static class FieldTable
 {
-    public static List<FieldSpec> Parse(string table, EncodingScheme scheme)
+    public static List<FieldSpec> Parse(string table, EncodingScheme scheme, bool topLevel = true)
     {
         var specs = new List<FieldSpec>();
         foreach (var raw in table.Split('\n'))
@@ -37,18 +37,11 @@ internal static class FieldTable
                 _ => scheme.Text,
             };
             var prefix = variable ? new LengthPrefix(length.ToString(CultureInfo.InvariantCulture).Length, scheme.Prefix) : LengthPrefix.Fixed;
-            specs.Add(new FieldSpec(number, parts[3], type, encoding, prefix, length, sensitivity: SensitivityOf(number)));
+            specs.Add(new FieldSpec(number, parts[3], type, encoding, prefix, length, sensitivity: IsoSensitivity.Of(number, parts[3], topLevel)));
         }
         return specs;
     }
 
-    /// <summary>PAN and extended PAN masked; track 2 and 3, track 1 and the PIN block hidden (ISO 8583 numbering).</summary>
-    private static Sensitivity SensitivityOf(int number) => number switch
-    {
-        2 or 34 => Sensitivity.Pan,
-        35 or 36 or 45 or 52 => Sensitivity.Secret,
-        _ => Sensitivity.Clear,
-    };
 }
 
 /// <summary>

@@ -265,7 +265,7 @@ public static class JposPackagerLoader
         else if (element.Elements().Any())
             throw LoaderSupport.Error(Format, path, "an isofield has no subfields (use isofieldpackager)");
 
-        var sensitivity = topLevel ? LoaderSupport.IsoSensitivity(number) : Sensitivity.Clear;
+        var sensitivity = IsoSensitivity.Of(number, name, topLevel);
         return LoaderSupport.NewField(Format, path, number, name, type, encoding, prefix, maxLength, padding, sensitivity, composite);
     }
 

@@ -4,21 +4,13 @@ namespace Switch.Protocol.Iso8583;
 /// What <see cref="MoovSpecLoader"/> and <see cref="JposPackagerLoader"/> share: one error shape (a
 /// <see cref="FormatException"/> naming the definition format, the field path and the fault), building specs with
 /// the model's own checks turned into that error, and the dialect-wide defaults a definition file does not carry
-/// (ISO 8583 sensitivity of well-known fields, match key, original data field).
+/// (match key, original data field).
 /// </summary>
 internal static class LoaderSupport
 {
     /// <summary>The one exception a definition problem raises.</summary>
     public static FormatException Error(string format, string? path, string problem) =>
         new(path is null ? $"{format}: {problem}" : $"{format}: field {path}: {problem}");
-
-    /// <summary>PAN masked; track 1, 2, 3 and the PIN block hidden (ISO 8583 numbering, top level only).</summary>
-    public static Sensitivity IsoSensitivity(int number) => number switch
-    {
-        2 => Sensitivity.Pan,
-        35 or 36 or 45 or 52 => Sensitivity.Secret,
-        _ => Sensitivity.Clear,
-    };
 
     /// <summary>DE 35 (track 2) holds the '=' separator: numeric track 2 is z content.</summary>
     public static ContentType IsoContent(int number, ContentType type) =>

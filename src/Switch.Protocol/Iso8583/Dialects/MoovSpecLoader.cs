@@ -157,7 +157,7 @@ public static class MoovSpecLoader
         if (element.ValueKind != JsonValueKind.Object) throw LoaderSupport.Error(Format, path, "is not a JSON object");
         var type = RequiredString(element, "type", path);
         var name = OptionalString(element, "description", path) ?? $"Field {path}";
-        var sensitivity = topLevel ? LoaderSupport.IsoSensitivity(number) : Sensitivity.Clear;
+        var sensitivity = IsoSensitivity.Of(number, name, topLevel);
         if (type.Equals("Composite", StringComparison.OrdinalIgnoreCase))
             return ReadComposite(element, number, path, name, sensitivity);
         if (type.Equals("Bitmap", StringComparison.OrdinalIgnoreCase))

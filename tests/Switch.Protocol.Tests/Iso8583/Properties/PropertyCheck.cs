@@ -44,8 +44,9 @@ internal static class PropertyCheck
         Tolerate(() => message.Get("127.2"));
         Tolerate(() => message.Get("55.9F26"));
         Tolerate(() => message.Get("90.2"));
-        Tolerate(message.ToString);
-        foreach (var n in message.FieldNumbers) Tolerate(() => message.GetString(n));
+        // Subfield paths may not exist in this dialect (IsoFormatException then); printing and reading fields always work.
+        _ = message.ToString();
+        foreach (var n in message.FieldNumbers) _ = message.GetString(n);
         _ = message.MatchKey;
 
         // A decoded message re-encodes to a canonical form that decodes to the same fields and is a fixed point.
