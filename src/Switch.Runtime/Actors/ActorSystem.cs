@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switch.Runtime.Scheduling;
+
+namespace Switch.Runtime.Actors;
+
+/// <summary>
+/// A node's actors: the hierarchy under <c>/user</c>, dead letters, and the one timer wheel every actor timer,
+/// Ask timeout and receive timeout shares. Dispose (or <see cref="TerminateAsync"/>) stops every actor.
+/// </summary>
+public sealed class ActorSystem : IAsyncDisposable
+{
+    private readonly ActorCell _root;
+    private readonly ActorCell _user;
+    private readonly DeadLetterRef _deadLetters;
+    private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _uid;
+
+    private ActorSystem(string name, ILoggerFactory loggerFactory)
+    {
+        Name = name;
+        LoggerFactory = loggerFactory;
+        Log = loggerFactory.CreateLogger("Switch.Runtime.Actors");
+        Scheduler = new HashedWheelTimer();
+        _deadLetters = new DeadLetterRef(this, ActorPath.Root(name).Child("deadLetters", 0));
+        _root = new ActorCell(this, null, Props.Create(() => new Guardian()), ActorPath.Root(name));
+        _root.SendSystemMessage(new Create());
+        _user = (ActorCell)_root.ActorOf(Props.Create(() => new Guardian()), "user");
+    }
+
+    /// <summary>Starts an actor system named <paramref name="name"/> (the node's address in actor paths).</summary>
+    public static ActorSystem Create(string name, ILoggerFactory? loggerFactory = null) =>
+        new(name, loggerFactory ?? NullLoggerFactory.Instance);
+
+    /// <summary>The system's name, the address part of its actor paths.</summary>
+    public string Name { get; }
+
+    /// <summary>Where logs go.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Undeliverable messages end here: counted and logged (type and recipient only, never content).</summary>
+    public ActorRef DeadLetters => _deadLetters;
+
+    /// <summary>How many messages went to dead letters since the start.</summary>
+    public long DeadLetterCount => _deadLetters.Count;
+
+    /// <summary>Completes when every actor has stopped.</summary>
+    public Task WhenTerminated => _terminated.Task;
+
+    internal ILogger Log { get; }
+
+    internal HashedWheelTimer Scheduler { get; }
+
+    internal long NextUid() => Interlocked.Increment(ref _uid);
+
+    /// <summary>Starts a top-level actor under <c>/user</c>; null name gives a generated one.</summary>
+    public ActorRef ActorOf(Props props, string? name = null) => _user.ActorOf(props, name);
+
+    /// <summary>Stops an actor after the message it is processing; the rest of its mailbox goes to dead letters.</summary>
+    public void Stop(ActorRef actor) => actor.SendSystemMessage(new Terminate());
+
+    /// <summary>
+    /// Sends <see cref="PoisonPill"/> (so messages sent before it are processed) and completes with true when the
+    /// actor has stopped, or false after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> GracefulStop(ActorRef actor, TimeSpan timeout)
+    {
+        var watcher = new PromiseActorRef(this, timeout, actor.Path, completeOnTerminated: actor);
+        actor.SendSystemMessage(new Watch(actor, watcher));
+        actor.Tell(PoisonPill.Instance);
+        try
+        {
+            await watcher.Task.ConfigureAwait(false);
+            return true;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The paths of every live actor under <c>/user</c>, parents before children, with mailbox depths.</summary>
+    public IReadOnlyList<(string Path, int MailboxDepth)> Hierarchy()
+    {
+        var result = new List<(string, int)>();
+        void Walk(ActorCell cell)
+        {
+            result.Add((cell.Path.ToString(), cell.MailboxDepth));
+            foreach (var child in cell.ChildCells.OrderBy(c => c.Path.Name, StringComparer.Ordinal)) Walk(child);
+        }
+        Walk(_user);
+        return result;
+    }
+
+    /// <summary>Stops every actor (children before parents) and the timer wheel.</summary>
+    public async Task TerminateAsync()
+    {
+        _root.SendSystemMessage(new Terminate());
+        await _terminated.Task.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => new(TerminateAsync());
+
+    internal void OnStopped(ActorCell cell)
+    {
+        if (cell != _root) return;
+        Scheduler.Dispose();
+        _terminated.TrySetResult();
+    }
+
+    internal void DeadLetter(object message, ActorRef? sender, ActorRef recipient, string reason) =>
+        _deadLetters.Tell(message is DeadLetter ? message : new DeadLetter(message, sender, recipient, reason), sender);
+
+    /// <summary>The root and <c>/user</c> guardians: they only supervise.</summary>
+    private sealed class Guardian : Actor
+    {
+        protected internal override void OnReceive(object message) => Unhandled(message);
+    }
+}
