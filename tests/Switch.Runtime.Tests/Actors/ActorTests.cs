@@ -151,7 +151,7 @@ public sealed class ActorTests : IAsyncLifetime
     public void Receive_timeout_fires_only_after_silence()
     {
         var probe = new TestProbe(_system);
-        var idle = _system.ActorOf(Props.Create(() => new Idle(probe, TimeSpan.FromMilliseconds(300))));
+        var idle = _system.ActorOf(Props.Create(() => new Idle(probe, TimeSpan.FromMilliseconds(1000))));
 
         for (var i = 0; i < 5; i++)
         {
@@ -160,7 +160,7 @@ public sealed class ActorTests : IAsyncLifetime
         }
 
         for (var i = 0; i < 5; i++) probe.ExpectMsg(i);
-        probe.ExpectMsg<ReceiveTimeout>(timeout: TimeSpan.FromSeconds(2));
+        probe.ExpectMsg<ReceiveTimeout>(timeout: TimeSpan.FromSeconds(4));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
     }
 
