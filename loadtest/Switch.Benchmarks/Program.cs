@@ -10,6 +10,10 @@
 //
 // One dialect only: add e.g. --filter '*Codec*' and pick the case from the table, or run everything with --filter '*'.
 // Results (tables, CSV, HTML) go to BenchmarkDotNet.Artifacts/results in the working directory.
+//
+// Throughput benchmarks that print one JSON line each (Bench/): e.g. the journal with 400 concurrent writers,
+//
+//     dotnet run -c Release --project loadtest/Switch.Benchmarks -- bench journal --store sqlite|postgres --writers 400 --events 400000
 
 using BenchmarkDotNet.Running;
 
@@ -17,5 +21,11 @@ namespace Switch.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "bench")
+            return Bench.BenchCommand.Run(args[1..]);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

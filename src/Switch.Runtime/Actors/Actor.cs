@@ -23,26 +23,37 @@ public abstract class Actor
 
     internal void Attach(IActorContext context) => _context = context;
 
+    // The cell drives the lifecycle through these, so that actors override plain protected members.
+    internal Action<object> Receive => OnReceive;
+
+    internal void RunPreStart() => PreStart();
+
+    internal void RunPostStop() => PostStop();
+
+    internal void RunPreRestart(Exception cause, object? message) => PreRestart(cause, message);
+
+    internal void RunPostRestart(Exception cause) => PostRestart(cause);
+
     /// <summary>Handles a message; call <see cref="Unhandled"/> for messages the actor does not know.</summary>
-    protected internal abstract void OnReceive(object message);
+    protected abstract void OnReceive(object message);
 
     /// <summary>Records a message the actor did not handle: it goes to dead letters (counted, logged).</summary>
     protected void Unhandled(object message) => Context.System.DeadLetters.Tell(
         new DeadLetter(message, Context.Sender, Context.Self, "unhandled"), Context.Sender);
 
     /// <summary>Runs once before the first message (and after a restart, by default).</summary>
-    protected internal virtual void PreStart() { }
+    protected virtual void PreStart() { }
 
     /// <summary>Runs after the actor stopped; timers are already cancelled.</summary>
-    protected internal virtual void PostStop() { }
+    protected virtual void PostStop() { }
 
     /// <summary>Runs on the failed instance before a restart; by default stops all children and calls <see cref="PostStop"/>.</summary>
-    protected internal virtual void PreRestart(Exception cause, object? message)
+    protected virtual void PreRestart(Exception cause, object? message)
     {
         foreach (var child in Context.Children) Context.Stop(child);
         PostStop();
     }
 
     /// <summary>Runs on the new instance after a restart; by default calls <see cref="PreStart"/>.</summary>
-    protected internal virtual void PostRestart(Exception cause) => PreStart();
+    protected virtual void PostRestart(Exception cause) => PreStart();
 }

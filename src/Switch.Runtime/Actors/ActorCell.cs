@@ -142,7 +142,9 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
         }
         finally
         {
-            Volatile.Write(ref _scheduled, 0);
+            // A full fence, not a release store: a Tell that enqueued while we still looked scheduled must be
+            // seen by the check below, or the message would sit in the mailbox with nobody scheduled to run it.
+            Interlocked.Exchange(ref _scheduled, 0);
             if (!_systemMessages.IsEmpty || (CanProcess && (!_mailbox.IsEmpty || _unstashed is { Count: > 0 }))) Schedule();
         }
     }
@@ -234,10 +236,10 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
         {
             _actor = _props.Factory();
             _actor.Attach(this);
-            _receive = _actor.OnReceive;
+            _receive = _actor.Receive;
             _behaviors?.Clear();
-            if (restartCause is null) _actor.PreStart();
-            else _actor.PostRestart(restartCause);
+            if (restartCause is null) _actor.RunPreStart();
+            else _actor.RunPostRestart(restartCause);
             _state = Running;
             _suspended = false;
         }
@@ -257,7 +259,7 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
         if (_state >= Terminating) return;
         try
         {
-            _actor?.PreRestart(cause, _failedMessage);
+            _actor?.RunPreRestart(cause, _failedMessage);
         }
         catch (Exception e)
         {
@@ -391,7 +393,7 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
         _receiveTimer?.Cancel();
         try
         {
-            if (_actor is not null) _actor.PostStop();
+            _actor?.RunPostStop();
         }
         catch (Exception e)
         {
@@ -434,7 +436,7 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
     public void Unbecome()
     {
         if (_behaviors is { Count: > 0 }) _receive = _behaviors.Pop();
-        else if (_actor is not null) _receive = _actor.OnReceive;
+        else if (_actor is not null) _receive = _actor.Receive;
     }
 
     public void Stash()

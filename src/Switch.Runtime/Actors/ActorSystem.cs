@@ -115,6 +115,6 @@ public sealed class ActorSystem : IAsyncDisposable
     /// <summary>The root and <c>/user</c> guardians: they only supervise.</summary>
     private sealed class Guardian : Actor
     {
-        protected internal override void OnReceive(object message) => Unhandled(message);
+        protected override void OnReceive(object message) => Unhandled(message);
     }
 }

@@ -17,12 +17,12 @@ public sealed class ActorTests : IAsyncLifetime
 
     private sealed class Echo : Actor
     {
-        protected internal override void OnReceive(object message) => Sender.Tell(message, Self);
+        protected override void OnReceive(object message) => Sender.Tell(message, Self);
     }
 
     private sealed class Recorder(ActorRef probe) : Actor
     {
-        protected internal override void OnReceive(object message) => probe.Tell(message, Sender);
+        protected override void OnReceive(object message) => probe.Tell(message, Sender);
     }
 
     [Fact]
@@ -35,6 +35,34 @@ public sealed class ActorTests : IAsyncLifetime
 
         for (var i = 0; i < 10_000; i++) probe.ExpectMsg(i);
         Assert.Equal(echo, probe.LastSender);
+    }
+
+    private sealed class Rally(int rounds, CountdownEvent done) : Actor
+    {
+        private int _seen;
+
+        protected override void OnReceive(object message)
+        {
+            if (++_seen == rounds) done.Signal();
+            else Sender.Tell(message, Self);
+        }
+    }
+
+    [Fact]
+    public void A_single_message_bouncing_between_two_actors_is_never_stranded()
+    {
+        // One message in flight per pair makes every delivery race the recipient going idle: a lost wake-up
+        // (a message enqueued just as its actor stops looking) would leave a pair stuck here.
+        const int pairs = 4, rounds = 500_000;
+        using var done = new CountdownEvent(pairs);
+        for (var p = 0; p < pairs; p++)
+        {
+            var echo = _system.ActorOf(Props.Create(() => new Echo()));
+            var rally = _system.ActorOf(Props.Create(() => new Rally(rounds, done)));
+            echo.Tell("ball", rally);
+        }
+
+        Assert.True(done.Wait(TestTime.Dilated(TimeSpan.FromSeconds(30))), $"{done.CurrentCount} of {pairs} rallies stalled");
     }
 
     [Fact]
@@ -50,7 +78,7 @@ public sealed class ActorTests : IAsyncLifetime
 
     private sealed class Silent : Actor
     {
-        protected internal override void OnReceive(object message) { }
+        protected override void OnReceive(object message) { }
     }
 
     [Fact]
@@ -64,13 +92,13 @@ public sealed class ActorTests : IAsyncLifetime
 
     private sealed class FailureReplier : Actor
     {
-        protected internal override void OnReceive(object message) =>
+        protected override void OnReceive(object message) =>
             Sender.Tell(new Status.Failure(new InvalidOperationException("declined")));
     }
 
     private sealed class Switchable : Actor
     {
-        protected internal override void OnReceive(object message)
+        protected override void OnReceive(object message)
         {
             switch (message)
             {
@@ -111,7 +139,7 @@ public sealed class ActorTests : IAsyncLifetime
     {
         private bool _open;
 
-        protected internal override void OnReceive(object message)
+        protected override void OnReceive(object message)
         {
             if (message is "open")
             {
@@ -140,7 +168,7 @@ public sealed class ActorTests : IAsyncLifetime
     {
         public Idle(ActorRef probe, TimeSpan timeout) : this(probe) => Context.SetReceiveTimeout(timeout);
 
-        protected internal override void OnReceive(object message)
+        protected override void OnReceive(object message)
         {
             probe.Tell(message);
             if (message is ReceiveTimeout) Context.SetReceiveTimeout(null);
@@ -166,7 +194,7 @@ public sealed class ActorTests : IAsyncLifetime
 
     private sealed class Ticker(ActorRef probe) : Actor
     {
-        protected internal override void OnReceive(object message)
+        protected override void OnReceive(object message)
         {
             switch (message)
             {
@@ -218,11 +246,11 @@ public sealed class ActorTests : IAsyncLifetime
     {
         private int _count;
 
-        protected internal override void PreStart() => probe.Tell("started");
+        protected override void PreStart() => probe.Tell("started");
 
-        protected internal override void PostStop() => probe.Tell("stopped");
+        protected override void PostStop() => probe.Tell("stopped");
 
-        protected internal override void OnReceive(object message)
+        protected override void OnReceive(object message)
         {
             switch (message)
             {
@@ -234,7 +262,7 @@ public sealed class ActorTests : IAsyncLifetime
 
     private sealed class Supervisor(Props child, ActorRef probe) : Actor
     {
-        protected internal override void OnReceive(object message)
+        protected override void OnReceive(object message)
         {
             if (message is "create") Sender.Tell(Context.ActorOf(child, "child"));
             else probe.Tell(message);
@@ -339,7 +367,7 @@ public sealed class ActorTests : IAsyncLifetime
     {
         public BrokenConstructor() => throw new InvalidOperationException("cannot start");
 
-        protected internal override void OnReceive(object message) { }
+        protected override void OnReceive(object message) { }
     }
 
     [Fact]
@@ -369,13 +397,13 @@ public sealed class ActorTests : IAsyncLifetime
 
     private sealed class Watcher(ActorRef target, ActorRef probe) : Actor
     {
-        protected internal override void PreStart()
+        protected override void PreStart()
         {
             Context.Watch(target);
             probe.Tell("watching");
         }
 
-        protected internal override void OnReceive(object message) => probe.Tell(message);
+        protected override void OnReceive(object message) => probe.Tell(message);
     }
 
     [Fact]
@@ -407,7 +435,7 @@ public sealed class ActorTests : IAsyncLifetime
 
     private sealed class Blocked(ManualResetEventSlim gate) : Actor
     {
-        protected internal override void OnReceive(object message) => gate.Wait();
+        protected override void OnReceive(object message) => gate.Wait();
     }
 
     [Fact]

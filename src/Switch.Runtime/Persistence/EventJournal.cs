@@ -1,0 +1,419 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Switch.Runtime.Persistence;
+
+/// <summary>
+/// The event journal: an append-only log of events per persistence id, with group commit, optimistic concurrency
+/// on (persistence id, sequence number), replay, and global-order queries for reconciliation and audit.
+/// Backends: <see cref="SqliteJournal"/> and <see cref="PostgresJournal"/>.
+/// </summary>
+/// <remarks>
+/// <para>Group commit: one writer loop per journal takes the queued writes of all callers, up to
+/// <see cref="PersistenceOptions.MaxBatchEvents"/> events, and stores them in ONE transaction. A write's task
+/// completes only after that transaction is durably committed.</para>
+/// <para>Ordering: every event gets a global <see cref="PersistedEvent.Ordering"/>. Transactions commit in ordering
+/// order (one writer loop per journal; across processes, SQLite's write lock or, on PostgreSQL, a transaction-scoped
+/// advisory lock held from the insert to the commit), so a reader that polls <see cref="AllEventsAsync"/> or
+/// <see cref="EventsByTagAsync"/> with the last ordering it saw never skips an event. Orderings can have holes
+/// (rolled-back transactions), which are never filled later.</para>
+/// <para>Failures: calls fail within their timeout with <see cref="JournalUnavailableException"/>; after
+/// <see cref="PersistenceOptions.BreakerMaxFailures"/> consecutive failures the circuit breaker fails calls at once
+/// for <see cref="PersistenceOptions.BreakerResetTimeout"/>, then lets one probe through.</para>
+/// </remarks>
+public abstract class EventJournal : IAsyncDisposable
+{
+    private readonly Channel<PendingWrite> _queue =
+        Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly PersistenceOptions _options;
+    private readonly ILogger _logger;
+    private Task _writer = Task.CompletedTask;
+    private long _committedTransactions;
+    private long _committedEvents;
+    private int _disposed;
+
+    private protected EventJournal(string name, PersistenceOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        Guard = new StoreGuard(name, options, logger, OnFailure);
+        DefaultWriterId = options.WriterId ?? Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>The journal's name for messages and logs: backend and location.</summary>
+    public string Name => Guard.Name;
+
+    private protected StoreGuard Guard { get; }
+
+    private protected string DefaultWriterId { get; }
+
+    /// <summary>Transactions committed by the writer loop (one per batch), for tests and benchmarks.</summary>
+    internal long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
+
+    /// <summary>Events committed by the writer loop.</summary>
+    internal long CommittedEvents => Interlocked.Read(ref _committedEvents);
+
+    internal BreakerState BreakerState => Guard.Breaker.State;
+
+    /// <summary>
+    /// Appends one atomic write. The task completes when the write is durably committed; it fails with
+    /// <see cref="JournalConcurrencyException"/> when the persistence id already has one of its sequence numbers
+    /// (nothing of the write is stored, other writes of the same batch are not affected), and with
+    /// <see cref="JournalUnavailableException"/> when the database is unavailable, slow (past
+    /// <see cref="PersistenceOptions.WriteTimeout"/>) or the breaker is open.
+    /// </summary>
+    /// <param name="write">The events of one persistence id, all or nothing.</param>
+    /// <param name="cancellationToken">Stops waiting. A write not yet taken by the writer is then never stored;
+    /// one already in a transaction may still commit.</param>
+    /// <returns>A task that completes when the write is committed.</returns>
+    public Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled(cancellationToken);
+        if (!Guard.Breaker.MayPass())
+            return Task.FromException(Guard.BreakerOpenError($"The write of '{write.PersistenceId}' {Range(write)}"));
+        var pending = new PendingWrite(write);
+        if (!_queue.Writer.TryWrite(pending))
+            throw new ObjectDisposedException(GetType().Name);
+        return AwaitCommitAsync(pending, cancellationToken);
+    }
+
+    private async Task AwaitCommitAsync(PendingWrite pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pending.Task.WaitAsync(_options.WriteTimeout, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (TimeoutException error) when (!pending.Task.IsCompleted)
+        {
+            var write = pending.Write;
+            if (pending.TryAbandon())
+                throw new JournalUnavailableException(Name,
+                    $"the write of '{write.PersistenceId}' {Range(write)} waited {_options.WriteTimeout.TotalMilliseconds:0} ms " +
+                    "behind a slow or unavailable database and was withdrawn: it was not stored.", error);
+            throw new JournalUnavailableException(Name,
+                $"the write of '{write.PersistenceId}' {Range(write)} was not committed within {_options.WriteTimeout.TotalMilliseconds:0} ms: " +
+                "its outcome is unknown (the transaction may still commit; recover from the journal to know).", error);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !pending.Task.IsCompleted && pending.TryAbandon())
+        {
+            throw; // withdrawn before the writer took it: not stored
+        }
+        catch (Exception) when (pending.Task.IsCompleted)
+        {
+            // The outcome arrived just as the wait ended: report the outcome itself below.
+        }
+        await pending.Task.ConfigureAwait(false);
+    }
+
+    private static string Range(AtomicWrite write) =>
+        write.Events.Count == 1 ? $"#{write.LowestSequenceNumber}" : $"#{write.LowestSequenceNumber}..{write.HighestSequenceNumber}";
+
+    /// <summary>
+    /// Reads the events of one persistence id in sequence-number order, from <paramref name="fromSequenceNumber"/> to
+    /// <paramref name="toSequenceNumber"/> (both inclusive), at most <paramref name="maxCount"/>, skipping logically
+    /// deleted ones. This is both recovery's replay and the "events by persistence id" query.
+    /// </summary>
+    /// <param name="persistenceId">The persistence id.</param>
+    /// <param name="fromSequenceNumber">The first sequence number wanted.</param>
+    /// <param name="toSequenceNumber">The last sequence number wanted.</param>
+    /// <param name="maxCount">The most events to return.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The events, streamed from the database.</returns>
+    public IAsyncEnumerable<PersistedEvent> ReplayAsync(
+        string persistenceId,
+        long fromSequenceNumber = 1,
+        long toSequenceNumber = long.MaxValue,
+        long maxCount = long.MaxValue,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(persistenceId);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Guard.StreamAsync($"The replay of '{persistenceId}'",
+            token => ReadEventsCore(persistenceId, Math.Max(1, fromSequenceNumber), toSequenceNumber, maxCount, token),
+            cancellationToken);
+    }
+
+    /// <summary>The highest sequence number ever written for a persistence id (deleted events included), 0 if none.</summary>
+    /// <param name="persistenceId">The persistence id.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The highest sequence number, or 0.</returns>
+    public Task<long> ReadHighestSequenceNumberAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(persistenceId);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Guard.RunAsync($"Reading the highest sequence number of '{persistenceId}'",
+            token => ReadHighestSequenceNumberCoreAsync(persistenceId, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the events of a persistence id up to <paramref name="toSequenceNumber"/> (inclusive) as deleted: they stay
+    /// in the table (and keep the highest sequence number) but replay and queries skip them.
+    /// </summary>
+    /// <param name="persistenceId">The persistence id.</param>
+    /// <param name="toSequenceNumber">The last sequence number to delete.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when the deletion is committed.</returns>
+    public Task DeleteEventsToAsync(string persistenceId, long toSequenceNumber, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(persistenceId);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Guard.RunAsync($"Deleting the events of '{persistenceId}' to #{toSequenceNumber}",
+            async token =>
+            {
+                await DeleteEventsToCoreAsync(persistenceId, toSequenceNumber, token).ConfigureAwait(false);
+                return true;
+            }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Events carrying <paramref name="tag"/> with an ordering above <paramref name="afterOrdering"/>, in ordering order,
+    /// at most <paramref name="maxCount"/>: poll again with the last event's <see cref="PersistedEvent.Ordering"/>.
+    /// No committed event is ever skipped by such polling (see the remarks on <see cref="EventJournal"/>).
+    /// </summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="afterOrdering">The last ordering already seen (0 for the start).</param>
+    /// <param name="maxCount">The most events to return.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The events, streamed from the database.</returns>
+    public IAsyncEnumerable<PersistedEvent> EventsByTagAsync(string tag, long afterOrdering, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Guard.StreamAsync($"The query of tag '{tag}'",
+            token => ReadByTagCore(tag, afterOrdering, maxCount, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// All events with an ordering above <paramref name="afterOrdering"/>, in ordering order, at most
+    /// <paramref name="maxCount"/>: poll again with the last event's <see cref="PersistedEvent.Ordering"/>.
+    /// No committed event is ever skipped by such polling (see the remarks on <see cref="EventJournal"/>).
+    /// </summary>
+    /// <param name="afterOrdering">The last ordering already seen (0 for the start).</param>
+    /// <param name="maxCount">The most events to return.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The events, streamed from the database.</returns>
+    public IAsyncEnumerable<PersistedEvent> AllEventsAsync(long afterOrdering, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Guard.StreamAsync("The query of all events",
+            token => ReadAllCore(afterOrdering, maxCount, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops taking writes, commits (or fails) the ones already queued, and closes the database connections.
+    /// </summary>
+    /// <returns>A task that completes when the journal is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _writer.ConfigureAwait(false);
+        }
+        finally
+        {
+            await CloseCoreAsync().ConfigureAwait(false);
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    // ---- backend contract ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Stores the batch in one transaction. Returns null when every write was stored, or a flag per write that is
+    /// true for the writes rejected for a sequence-number conflict (the others were stored). Throws when nothing
+    /// was committed — or <see cref="CommitUncertainException"/> when the failure came while committing.
+    /// </summary>
+    private protected abstract ValueTask<bool[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken);
+
+    private protected abstract IAsyncEnumerable<PersistedEvent> ReadEventsCore(string persistenceId, long from, long to, long max, CancellationToken cancellationToken);
+
+    private protected abstract IAsyncEnumerable<PersistedEvent> ReadByTagCore(string tag, long afterOrdering, long max, CancellationToken cancellationToken);
+
+    private protected abstract IAsyncEnumerable<PersistedEvent> ReadAllCore(long afterOrdering, long max, CancellationToken cancellationToken);
+
+    private protected abstract Task<long> ReadHighestSequenceNumberCoreAsync(string persistenceId, CancellationToken cancellationToken);
+
+    private protected abstract Task DeleteEventsToCoreAsync(string persistenceId, long toSequenceNumber, CancellationToken cancellationToken);
+
+    private protected abstract ValueTask CloseCoreAsync();
+
+    /// <summary>Called after a failed database call: drop connections that may be broken.</summary>
+    private protected virtual void OnFailure(Exception error)
+    {
+    }
+
+    /// <summary>Starts the writer loop; the backend calls it once its schema is ready.</summary>
+    private protected void StartWriter() => _writer = Task.Run(RunWriterAsync);
+
+    // ---- the writer loop -------------------------------------------------------------------------------------
+
+    private async Task RunWriterAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingWrite>();
+        var writes = new List<AtomicWrite>();
+        PendingWrite? carry = null;
+        var windowTicks = (long)(_options.BatchWindow.TotalSeconds * Stopwatch.Frequency);
+        CancellationTokenSource? windowTimer = null;
+        while (true)
+        {
+            if (carry is null && !reader.TryPeek(out _))
+            {
+                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                    break;
+                continue;
+            }
+            var events = 0;
+            Fill(ref carry, ref events);
+            if (windowTicks > 0 && events > 0 && events < _options.MaxBatchEvents && carry is null)
+            {
+                var deadline = Stopwatch.GetTimestamp() + windowTicks;
+                while (events < _options.MaxBatchEvents && carry is null)
+                {
+                    var remaining = deadline - Stopwatch.GetTimestamp();
+                    if (remaining <= 0)
+                        break;
+                    if (windowTimer is null || !windowTimer.TryReset())
+                    {
+                        windowTimer?.Dispose();
+                        windowTimer = new CancellationTokenSource();
+                    }
+                    windowTimer.CancelAfter(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+                    try
+                    {
+                        if (!await reader.WaitToReadAsync(windowTimer.Token).ConfigureAwait(false))
+                            break;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                    Fill(ref carry, ref events);
+                }
+            }
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    await CommitAsync(batch, writes, events).ConfigureAwait(false);
+                }
+                catch (Exception bug)
+                {
+                    // Never let the loop die: every later write would wait for its timeout.
+                    _logger.LogError(bug, "{Store}: the writer loop failed unexpectedly", Name);
+                    foreach (var pending in batch)
+                        pending.TrySetException(new JournalUnavailableException(Name, $"the writer failed unexpectedly: {bug.Message}", bug));
+                }
+                batch.Clear();
+                writes.Clear();
+            }
+        }
+        windowTimer?.Dispose();
+
+        void Fill(ref PendingWrite? carried, ref int events)
+        {
+            while (events < _options.MaxBatchEvents)
+            {
+                PendingWrite next;
+                if (carried is not null)
+                {
+                    next = carried;
+                    carried = null;
+                }
+                else if (!reader.TryRead(out next!))
+                {
+                    return;
+                }
+                var size = next.Write.Events.Count;
+                if (events > 0 && events + size > _options.MaxBatchEvents)
+                {
+                    carried = next; // an atomic write is never split: it starts the next batch
+                    return;
+                }
+                if (!next.TryTake())
+                    continue; // its caller gave up before the writer took it: never stored
+                batch.Add(next);
+                writes.Add(next.Write);
+                events += size;
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch, List<AtomicWrite> writes, int events)
+    {
+        if (!Guard.Breaker.TryAcquire())
+        {
+            foreach (var pending in batch)
+                pending.TrySetException(Guard.BreakerOpenError($"The write of '{pending.Write.PersistenceId}' {Range(pending.Write)}"));
+            return;
+        }
+        bool[]? rejected;
+        using (var deadline = new CancellationTokenSource(_options.WriteTimeout))
+        {
+            try
+            {
+                rejected = await WriteBatchAsync(writes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                Guard.RecordFailure($"a transaction of {batch.Count} writes ({events} events)", error);
+                var uncertain = error is CommitUncertainException;
+                var cause = StoreGuard.Describe(uncertain ? error.InnerException ?? error : error);
+                foreach (var pending in batch)
+                {
+                    var write = pending.Write;
+                    pending.TrySetException(new JournalUnavailableException(Name, uncertain
+                        ? $"the write of '{write.PersistenceId}' {Range(write)} failed while its transaction committed ({cause}): its outcome is unknown (recover from the journal to know)."
+                        : $"the write of '{write.PersistenceId}' {Range(write)} failed ({cause}): it was not stored.", error));
+                }
+                return;
+            }
+        }
+        Guard.Breaker.OnSuccess();
+        Interlocked.Increment(ref _committedTransactions);
+        var stored = events;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var pending = batch[i];
+            if (rejected is not null && rejected[i])
+            {
+                var write = pending.Write;
+                stored -= write.Events.Count;
+                pending.TrySetException(new JournalConcurrencyException(write.PersistenceId, write.LowestSequenceNumber, write.HighestSequenceNumber, Name));
+            }
+            else
+            {
+                pending.TrySetResult();
+            }
+        }
+        Interlocked.Add(ref _committedEvents, stored);
+        if (rejected is not null)
+            _logger.LogWarning("{Store}: {Count} writes rejected for a sequence-number conflict (another writer of the same persistence id)", Name, rejected.Count(r => r));
+    }
+
+    private sealed class PendingWrite(AtomicWrite write) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        private const int Queued = 0, Taken = 1, Abandoned = 2;
+        private int _state;
+
+        internal AtomicWrite Write { get; } = write;
+
+        internal bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        internal bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued;
+    }
+}
+
+/// <summary>A failure while committing: the database may or may not have stored the transaction.</summary>
+internal sealed class CommitUncertainException(Exception inner) : Exception("The commit failed; the transaction may or may not be stored.", inner);

@@ -1,0 +1,272 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Switch.Runtime.Persistence;
+
+/// <summary>
+/// The PostgreSQL journal. The group-commit loop writes each batch with one multi-row INSERT (arrays unnested on the
+/// server, tags in the same statement) on a dedicated connection; reads use the pool. Every write transaction holds a
+/// transaction-scoped advisory lock (per journal table) from before its insert to its commit, so orderings commit in
+/// increasing order even when several processes write the same table: a poller of <see cref="EventJournal.AllEventsAsync"/>
+/// never skips an event. The price is that write transactions of different processes take turns (each still
+/// carries up to <see cref="PersistenceOptions.MaxBatchEvents"/> events).
+/// </summary>
+public sealed class PostgresJournal : EventJournal
+{
+    private const string Columns = "ordering, persistence_id, sequence_number, created, manifest, payload, writer_id, tags";
+    private readonly PostgresSchema _schema;
+    private readonly string _insertSql, _insertWithTagsSql, _lockSql;
+    private readonly string _replaySql, _highestSql, _deleteSql, _byTagSql, _allSql;
+    private NpgsqlConnection? _writer;
+
+    private PostgresJournal(PostgresSchema schema, ILogger logger)
+        : base($"postgres journal '{schema.Location} {schema.Options.Schema}.{schema.Options.JournalTable}'", schema.Options, logger)
+    {
+        _schema = schema;
+        var j = schema.Journal;
+        var insert = $"INSERT INTO {j} (persistence_id, sequence_number, created, manifest, payload, writer_id, tags) " +
+                     "SELECT u.p, u.s, $1, u.m, u.b, u.w, u.t FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bytea[], $6::text[], $7::text[]) AS u(p, s, m, b, w, t)";
+        _insertSql = insert;
+        _insertWithTagsSql = $"WITH stored AS ({insert} RETURNING ordering, persistence_id, sequence_number) " +
+                             $"INSERT INTO {schema.Tags} (ordering_id, tag, persistence_id, sequence_nr) " +
+                             "SELECT stored.ordering, t.tag, t.p, t.s FROM unnest($8::text[], $9::bigint[], $10::text[]) AS t(p, s, tag) " +
+                             "JOIN stored ON stored.persistence_id = t.p AND stored.sequence_number = t.s";
+        _lockSql = "SELECT pg_advisory_xact_lock($1)";
+        _replaySql = $"SELECT {Columns} FROM {j} WHERE persistence_id = $1 AND sequence_number >= $2 AND sequence_number <= $3 AND NOT deleted ORDER BY sequence_number LIMIT $4";
+        _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = $1";
+        _deleteSql = $"UPDATE {j} SET deleted = TRUE WHERE persistence_id = $1 AND sequence_number <= $2 AND NOT deleted";
+        _byTagSql = $"SELECT j.ordering, j.persistence_id, j.sequence_number, j.created, j.manifest, j.payload, j.writer_id, j.tags FROM {schema.Tags} t " +
+                    $"JOIN {j} j ON j.ordering = t.ordering_id WHERE t.tag = $1 AND t.ordering_id > $2 AND NOT j.deleted ORDER BY t.ordering_id LIMIT $3";
+        _allSql = $"SELECT {Columns} FROM {j} WHERE ordering > $1 AND NOT deleted ORDER BY ordering LIMIT $2";
+    }
+
+    /// <summary>Opens the journal: creates or migrates the schema (idempotently) and starts the writer loop.</summary>
+    /// <param name="options">The connection string and settings.</param>
+    /// <param name="loggerFactory">Where to log failures; null for none.</param>
+    /// <param name="cancellationToken">Stops opening.</param>
+    /// <returns>The open journal; dispose it to close.</returns>
+    /// <exception cref="JournalUnavailableException">The database could not be reached or migrated in time.</exception>
+    public static async Task<PostgresJournal> OpenAsync(PostgresPersistenceOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        var schema = await PostgresSchema.OpenAsync(options, "postgres journal", cancellationToken).ConfigureAwait(false);
+        var journal = new PostgresJournal(schema, (ILogger?)loggerFactory?.CreateLogger<PostgresJournal>() ?? NullLogger.Instance);
+        journal.StartWriter();
+        return journal;
+    }
+
+    // ---- writes ----------------------------------------------------------------------------------------------
+
+    private protected override async ValueTask<bool[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _writer ??= await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var transaction = await _writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await using var command = CreateBatch(_writer, transaction, batch, 0, batch.Count, createdUnixMs, withLock: true);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+                {
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    goto isolate;
+                }
+                await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+        isolate:
+            // Some write collides with a stored event (or an earlier write of this batch): redo the batch with a
+            // savepoint per write, so that only the offenders are rolled back and the others commit.
+            var rejected = new bool[batch.Count];
+            await using (var transaction = await _writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await using (var lockCommand = new NpgsqlCommand(_lockSql, _writer, transaction))
+                {
+                    lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    await transaction.SaveAsync("w", cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await using var command = CreateBatch(_writer, transaction, batch, i, 1, createdUnixMs, withLock: false);
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+                    {
+                        await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
+                        rejected[i] = true;
+                    }
+                    await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
+                }
+                await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+            }
+            return rejected;
+        }
+        catch
+        {
+            // The connection may be broken or mid-transaction: the next batch starts on a fresh one.
+            var broken = _writer;
+            _writer = null;
+            if (broken is not null)
+                await DisposeQuietlyAsync(broken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            throw new CommitUncertainException(error);
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // already broken
+        }
+    }
+
+    /// <summary>One round trip: [the ordering lock;] one INSERT of the writes' events (and their tags).</summary>
+    private NpgsqlBatch CreateBatch(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AtomicWrite> batch, int start, int count, long created, bool withLock)
+    {
+        var events = 0;
+        var tagged = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            foreach (var e in batch[i].Events)
+            {
+                events++;
+                tagged += e.Tags.Count;
+            }
+        }
+        var pids = new string[events];
+        var seqs = new long[events];
+        var manifests = new string[events];
+        var payloads = new byte[events][];
+        var writers = new string[events];
+        var tags = new string?[events];
+        var tagPids = new string[tagged];
+        var tagSeqs = new long[tagged];
+        var tagNames = new string[tagged];
+        int n = 0, t = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var write = batch[i];
+            var writerId = write.WriterId ?? DefaultWriterId;
+            foreach (var e in write.Events)
+            {
+                pids[n] = write.PersistenceId;
+                seqs[n] = e.SequenceNumber;
+                manifests[n] = e.Manifest;
+                payloads[n] = e.PayloadArray;
+                writers[n] = writerId;
+                tags[n] = Tagging.Join(e.Tags);
+                n++;
+                foreach (var tag in e.Tags)
+                {
+                    tagPids[t] = write.PersistenceId;
+                    tagSeqs[t] = e.SequenceNumber;
+                    tagNames[t] = tag;
+                    t++;
+                }
+            }
+        }
+        var result = new NpgsqlBatch(connection, transaction);
+        if (withLock)
+        {
+            var lockCommand = new NpgsqlBatchCommand(_lockSql);
+            lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
+            result.BatchCommands.Add(lockCommand);
+        }
+        var insert = new NpgsqlBatchCommand(tagged == 0 ? _insertSql : _insertWithTagsSql);
+        var p = insert.Parameters;
+        p.Add(new NpgsqlParameter<long> { TypedValue = created });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = pids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<long[]> { TypedValue = seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = manifests, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<byte[][]> { TypedValue = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = writers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = tags, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        if (tagged > 0)
+        {
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = tagPids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter<long[]> { TypedValue = tagSeqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = tagNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+        result.BatchCommands.Add(insert);
+        return result;
+    }
+
+    // ---- reads -----------------------------------------------------------------------------------------------
+
+    private protected override IAsyncEnumerable<PersistedEvent> ReadEventsCore(string persistenceId, long from, long to, long max, CancellationToken cancellationToken) =>
+        QueryAsync(_replaySql, [persistenceId, from, to, max], cancellationToken);
+
+    private protected override IAsyncEnumerable<PersistedEvent> ReadByTagCore(string tag, long afterOrdering, long max, CancellationToken cancellationToken) =>
+        QueryAsync(_byTagSql, [tag, afterOrdering, max], cancellationToken);
+
+    private protected override IAsyncEnumerable<PersistedEvent> ReadAllCore(long afterOrdering, long max, CancellationToken cancellationToken) =>
+        QueryAsync(_allSql, [afterOrdering, max], cancellationToken);
+
+    private async IAsyncEnumerable<PersistedEvent> QueryAsync(string sql, object[] parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new PersistedEvent(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.GetString(4),
+                reader.GetFieldValue<byte[]>(5),
+                Tagging.Split(reader.IsDBNull(7) ? null : reader.GetString(7)),
+                reader.GetString(6),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+        }
+    }
+
+    private protected override async Task<long> ReadHighestSequenceNumberCoreAsync(string persistenceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(await PostgresSchema.ScalarAsync(connection, _highestSql, cancellationToken, persistenceId).ConfigureAwait(false));
+    }
+
+    private protected override async Task DeleteEventsToCoreAsync(string persistenceId, long toSequenceNumber, CancellationToken cancellationToken)
+    {
+        await using var connection = await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresSchema.ExecuteAsync(connection, _deleteSql, cancellationToken, persistenceId, toSequenceNumber).ConfigureAwait(false);
+    }
+
+    private protected override void OnFailure(Exception error) => _schema.DataSource.Clear();
+
+    private protected override async ValueTask CloseCoreAsync()
+    {
+        if (_writer is not null)
+            await DisposeQuietlyAsync(_writer).ConfigureAwait(false);
+        _writer = null;
+        await _schema.DisposeAsync().ConfigureAwait(false);
+    }
+}

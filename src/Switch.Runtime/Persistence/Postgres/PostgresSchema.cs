@@ -1,0 +1,187 @@
+using System.Text;
+using Npgsql;
+
+namespace Switch.Runtime.Persistence;
+
+/// <summary>
+/// The PostgreSQL tables (modelled on Akka.Persistence.Sql) and their migrations, the connection pool, and the
+/// advisory-lock keys. The journal's <c>ordering</c> is a BIGINT identity (sequence cache 1).
+/// </summary>
+internal sealed class PostgresSchema : IAsyncDisposable
+{
+    internal const int LatestVersion = 1;
+
+    internal PostgresSchema(PostgresPersistenceOptions options)
+    {
+        options.Validate();
+        Options = options;
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        builder.Timeout = Math.Max(1, (int)Math.Ceiling(options.ConnectTimeout.TotalSeconds));
+        builder.CommandTimeout = Math.Max(1, (int)Math.Ceiling(Math.Max(options.WriteTimeout.TotalSeconds, options.ReadTimeout.TotalSeconds)));
+        builder.CancellationTimeout = 1000; // after a timeout, wait this long for the server to cancel before dropping the connection
+        if (builder.MaxAutoPrepare == 0)
+            builder.MaxAutoPrepare = 32; // the journal's few statements run prepared
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+            builder.ApplicationName = "switch-persistence";
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        DataSource = NpgsqlDataSource.Create(builder);
+        var schema = Quote(options.Schema);
+        Journal = schema + "." + Quote(options.JournalTable);
+        Tags = schema + "." + Quote(options.TagTable);
+        Snapshot = schema + "." + Quote(options.SnapshotTable);
+        Version = schema + "." + Quote(options.SchemaVersionTable);
+        JournalUniqueConstraint = Truncate(options.JournalTable + "_pid_seq_uq");
+        Scope = $"switch.persistence:{options.Schema}.{options.JournalTable}";
+        WriteLockKey = StableKey("switch.persistence.write:" + Scope);
+    }
+
+    internal PostgresPersistenceOptions Options { get; }
+
+    internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>host:port/database, for names in messages (never the password).</summary>
+    internal string Location { get; }
+
+    internal string Journal { get; }
+
+    internal string Tags { get; }
+
+    internal string Snapshot { get; }
+
+    internal string Version { get; }
+
+    internal string JournalUniqueConstraint { get; }
+
+    /// <summary>
+    /// Held (transaction-scoped) by every journal write transaction of this table from before its insert to its
+    /// commit: orderings are then assigned and committed in the same order by every process.
+    /// </summary>
+    internal long WriteLockKey { get; }
+
+    private static readonly long MigrationLockKey = StableKey("switch.persistence.migrate");
+
+    private string Scope { get; }
+
+    private static string Quote(string identifier) => "\"" + identifier + "\"";
+
+    private static string Truncate(string identifier) => identifier.Length <= 63 ? identifier : identifier[..63];
+
+    /// <summary>A stable 64-bit FNV-1a hash (advisory lock keys must be the same in every process).</summary>
+    private static long StableKey(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash ^= b;
+            hash *= 1099511628211UL;
+        }
+        return unchecked((long)hash);
+    }
+
+    private string[] Migration(int version) => version switch
+    {
+        1 =>
+        [
+            $"""
+            CREATE TABLE IF NOT EXISTS {Journal} (
+                ordering        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                persistence_id  TEXT    NOT NULL,
+                sequence_number BIGINT  NOT NULL,
+                deleted         BOOLEAN NOT NULL DEFAULT FALSE,
+                created         BIGINT  NOT NULL,
+                manifest        TEXT    NOT NULL,
+                payload         BYTEA   NOT NULL,
+                writer_id       TEXT    NOT NULL,
+                tags            TEXT    NULL,
+                CONSTRAINT {Quote(JournalUniqueConstraint)} UNIQUE (persistence_id, sequence_number))
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS {Tags} (
+                ordering_id    BIGINT NOT NULL,
+                tag            TEXT   NOT NULL,
+                persistence_id TEXT   NOT NULL,
+                sequence_nr    BIGINT NOT NULL,
+                PRIMARY KEY (ordering_id, tag))
+            """,
+            $"CREATE INDEX IF NOT EXISTS {Quote(Truncate(Options.TagTable + "_tag_idx"))} ON {Tags} (tag, ordering_id)",
+            $"""
+            CREATE TABLE IF NOT EXISTS {Snapshot} (
+                persistence_id  TEXT   NOT NULL,
+                sequence_number BIGINT NOT NULL,
+                created         BIGINT NOT NULL,
+                manifest        TEXT   NOT NULL,
+                payload         BYTEA  NOT NULL,
+                PRIMARY KEY (persistence_id, sequence_number))
+            """,
+        ],
+        _ => throw new ArgumentOutOfRangeException(nameof(version)),
+    };
+
+    /// <summary>Creates or migrates the schema under an advisory lock: safe from many processes, again and again.</summary>
+    internal async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey).ConfigureAwait(false);
+        var exists = await ScalarAsync(connection, "SELECT 1 FROM pg_namespace WHERE nspname = $1", cancellationToken, Options.Schema).ConfigureAwait(false);
+        if (exists is null)
+            await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(Options.Schema)}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {Version} (scope TEXT NOT NULL, version INTEGER NOT NULL, applied BIGINT NOT NULL, PRIMARY KEY (scope, version))", cancellationToken).ConfigureAwait(false);
+        var current = Convert.ToInt32(await ScalarAsync(connection, $"SELECT COALESCE(MAX(version), 0) FROM {Version} WHERE scope = $1", cancellationToken, Scope).ConfigureAwait(false));
+        if (current > LatestVersion)
+            throw new InvalidOperationException($"The schema {Options.Schema}.{Options.JournalTable} is at version {current}, newer than this build knows ({LatestVersion}).");
+        for (var version = current + 1; version <= LatestVersion; version++)
+        {
+            foreach (var statement in Migration(version))
+                await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"INSERT INTO {Version} (scope, version, applied) VALUES ($1, $2, $3)", cancellationToken,
+                Scope, version, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+
+    internal bool IsSequenceConflict(Exception error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres &&
+        postgres.ConstraintName == JournalUniqueConstraint;
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    internal static async Task<PostgresSchema> OpenAsync(PostgresPersistenceOptions options, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var schema = new PostgresSchema(options);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(options.ConnectTimeout + options.WriteTimeout);
+            await schema.MigrateAsync(deadline.Token).WaitAsync(options.ConnectTimeout + options.WriteTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return schema;
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await schema.DisposeAsync().ConfigureAwait(false);
+            throw new JournalUnavailableException($"{what} '{schema.Location} {options.Schema}.{options.JournalTable}'",
+                $"could not open and migrate the database: {StoreGuard.Describe(error)}.", error);
+        }
+    }
+}

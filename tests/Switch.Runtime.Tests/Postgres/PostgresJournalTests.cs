@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using Switch.Runtime.Persistence;
+using Switch.Runtime.Tests.Persistence;
+
+namespace Switch.Runtime.Tests.Postgres;
+
+/// <summary>The journal contract on a real PostgreSQL (the collection's private server): a new schema per test.</summary>
+[Collection("postgres")]
+public sealed class PostgresJournalTests(PostgresFixture fixture) : JournalContract
+{
+    private readonly PostgresPersistenceOptions _options = fixture.NewSchema();
+
+    protected override PersistenceOptions Options => _options;
+
+    private protected override async Task<EventJournal> OpenJournalCoreAsync(PersistenceOptions options) =>
+        await PostgresJournal.OpenAsync((PostgresPersistenceOptions)options);
+
+    private protected override async Task<SnapshotStore> OpenSnapshotsCoreAsync(PersistenceOptions options) =>
+        await PostgresSnapshotStore.OpenAsync((PostgresPersistenceOptions)options);
+
+    /// <summary>The server is shut down (sessions are disconnected, new connections refused).</summary>
+    protected override Task MakeUnavailableAsync() => Task.Run(fixture.Server.Stop);
+
+    protected override Task MakeAvailableAsync() => Task.Run(() =>
+    {
+        try
+        {
+            fixture.Server.Restart();
+        }
+        catch (InvalidOperationException) when (IsRunning())
+        {
+            // already running
+        }
+    });
+
+    private bool IsRunning()
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(fixture.Server.ConnectionString() + ";Pooling=false;Timeout=2");
+            connection.Open();
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    protected override IDictionary<string, string> CrashChildEnvironment() =>
+        CrashChild.PostgresEnvironment(fixture.ConnectionString, _options.Schema);
+
+    [Fact]
+    public async Task The_schema_is_modelled_on_Akka_Persistence_Sql()
+    {
+        await (await PostgresJournal.OpenAsync(_options)).DisposeAsync();
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        async Task<string> Columns(string table)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT string_agg(column_name || ':' || data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = _options.Schema });
+            command.Parameters.Add(new NpgsqlParameter { Value = table });
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        Assert.Equal("ordering:bigint,persistence_id:text,sequence_number:bigint,deleted:boolean,created:bigint,manifest:text,payload:bytea,writer_id:text,tags:text", await Columns("journal"));
+        Assert.Equal("ordering_id:bigint,tag:text,persistence_id:text,sequence_nr:bigint", await Columns("tags"));
+        Assert.Equal("persistence_id:text,sequence_number:bigint,created:bigint,manifest:text,payload:bytea", await Columns("snapshot"));
+        await using var version = new NpgsqlCommand($"SELECT string_agg(version::text, ',') FROM \"{_options.Schema}\".schema_version", connection);
+        Assert.Equal("1", await version.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_hung_server_fails_writes_and_reads_within_their_timeouts_and_the_journal_recovers()
+    {
+        var timeout = TimeSpan.FromSeconds(1);
+        await using var journal = await PostgresJournal.OpenAsync(_options with { WriteTimeout = timeout, ReadTimeout = timeout, ConnectTimeout = timeout, BreakerMaxFailures = 100 });
+        await journal.WriteAsync(Write("h", 1, 1));
+        fixture.Server.Pause();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var write = await Assert.ThrowsAsync<JournalUnavailableException>(() => journal.WriteAsync(Write("h", 2, 2)));
+            Assert.True(clock.Elapsed < timeout + TimeSpan.FromSeconds(1), $"the write took {clock.Elapsed}");
+            Assert.Contains("outcome is unknown", write.Message); // it was in a transaction when the server froze
+            clock.Restart();
+            await Assert.ThrowsAsync<JournalUnavailableException>(() => journal.ReadHighestSequenceNumberAsync("h"));
+            Assert.True(clock.Elapsed < timeout + TimeSpan.FromSeconds(2), $"the read took {clock.Elapsed}");
+        }
+        finally
+        {
+            fixture.Server.Resume();
+        }
+        var recovered = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var highest = await journal.ReadHighestSequenceNumberAsync("h");
+                await journal.WriteAsync(Write("h", highest + 1, highest + 1));
+                break;
+            }
+            catch (JournalUnavailableException) when (recovered.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Opening_against_a_server_that_does_not_answer_fails_within_the_connect_timeout()
+    {
+        // A listener that accepts connections and never says a word.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var options = new PostgresPersistenceOptions($"Host=127.0.0.1;Port={port};Username=postgres;Database=x") { ConnectTimeout = TimeSpan.FromSeconds(1), WriteTimeout = TimeSpan.FromSeconds(1) };
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<JournalUnavailableException>(() => PostgresJournal.OpenAsync(options));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
+        Assert.Contains($"127.0.0.1:{port}/x", error.Message);
+
+        silent.Stop(); // now nothing listens: refused at once
+        clock.Restart();
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => PostgresSnapshotStore.OpenAsync(options));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+    }
+}
