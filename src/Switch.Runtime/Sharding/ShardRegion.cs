@@ -1,0 +1,321 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Switch.Runtime.Actors;
+
+namespace Switch.Runtime.Sharding;
+
+/// <summary>
+/// Starts shard regions. A region is the one entry point for an entity type: callers Tell it messages, it finds
+/// the entity (by <see cref="IMessageExtractor"/>), its shard (<see cref="ShardHash.ShardOf"/>) and where that
+/// shard lives (<see cref="IShardPlacement"/>), and delivers there. Callers hold only the region's
+/// <see cref="ActorRef"/>, so placement can move shards between nodes without changing them.
+/// </summary>
+/// <remarks>
+/// Delivery is at most once, like any Tell, but never silent: a message that cannot be delivered goes to dead
+/// letters and, when it has a sender, the sender gets <see cref="Status.Failure"/>. Messages from one sender to one
+/// entity arrive in the order sent, also across placement waits, passivation and restarts.
+/// The region answers <see cref="GetRegionStats"/>, <see cref="GetShardStats"/> and <see cref="GetRegionEntities"/>.
+/// </remarks>
+public static class ShardRegion
+{
+    /// <summary>
+    /// Starts the region of entity type <paramref name="typeName"/> as a top-level actor named
+    /// <c>sharding-{typeName}</c> (escaped) and returns it. Starting the same type twice in one system throws.
+    /// </summary>
+    /// <param name="system">The actor system.</param>
+    /// <param name="typeName">The entity type, e.g. <c>"card-account"</c>; the same on every node.</param>
+    /// <param name="entityProps">Props of the entity with the given id; called on each start of an entity.</param>
+    /// <param name="extractor">Finds the entity id in a message and what the entity receives.</param>
+    /// <param name="settings">Shard count, passivation, buffers, placement; null takes <see cref="ShardingSettings.Default"/>.</param>
+    public static ActorRef Start(ActorSystem system, string typeName, Func<string, Props> entityProps,
+        IMessageExtractor extractor, ShardingSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentException.ThrowIfNullOrEmpty(typeName);
+        ArgumentNullException.ThrowIfNull(entityProps);
+        ArgumentNullException.ThrowIfNull(extractor);
+        settings ??= ShardingSettings.Default;
+        settings.Validate();
+        return system.ActorOf(
+            Props.Create(() => new ShardRegionActor(typeName, entityProps, extractor, settings)),
+            "sharding-" + Uri.EscapeDataString(typeName));
+    }
+}
+
+/// <summary>
+/// The region actor: routes to shards, buffers while a shard's placement is pending, runs the local shards as
+/// children, and keeps the region-wide view of active entities (from the shards' start/stop reports) for stats
+/// and the least-recently-used limit.
+/// </summary>
+internal sealed class ShardRegionActor : Actor
+{
+    private readonly string _typeName;
+    private readonly Func<string, Props> _entityProps;
+    private readonly IMessageExtractor _extractor;
+    private readonly ShardingSettings _settings;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<int, ShardSlot> _shards = new();
+    private readonly Dictionary<ActorRef, int> _localShards = new();
+    private readonly Dictionary<string, Tracked> _entities = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _lru = new();
+    private int _buffered;
+
+    public ShardRegionActor(string typeName, Func<string, Props> entityProps, IMessageExtractor extractor, ShardingSettings settings)
+    {
+        _typeName = typeName;
+        _entityProps = entityProps;
+        _extractor = extractor;
+        _settings = settings;
+        _log = Context.System.LoggerFactory.CreateLogger("Switch.Runtime.Sharding");
+    }
+
+    private sealed class ShardSlot
+    {
+        public int Attempt { get; set; }
+        public ActorRef? Target { get; set; }
+        public bool IsLocal { get; set; }
+        public Queue<(object Message, ActorRef? Sender)>? Pending { get; set; } = new();
+    }
+
+    /// <summary>An active entity of a local shard; <see cref="Node"/> is null while the region passivates it.</summary>
+    private sealed class Tracked(int shardId)
+    {
+        public int ShardId { get; } = shardId;
+        public LinkedListNode<string>? Node { get; set; }
+    }
+
+    private sealed record ShardLocated(int ShardId, int Attempt, ShardHome Home);
+
+    private sealed record ShardLocationFailed(int ShardId, int Attempt, Exception Cause);
+
+    private sealed record RetryPlacement(int ShardId);
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        foreach (var (shardId, slot) in _shards)
+        {
+            if (slot.Pending is null) continue;
+            while (slot.Pending.TryDequeue(out var item))
+                Context.System.DeadLetters.Tell(new DeadLetter(item.Message, item.Sender, Self, $"region stopped before shard {shardId} was placed"), item.Sender);
+        }
+        _buffered = 0;
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case EntityStarted started:
+                OnEntityStarted(started);
+                break;
+            case EntityStopped stopped:
+                if (_entities.Remove(stopped.EntityId, out var gone) && gone.Node is not null) _lru.Remove(gone.Node);
+                break;
+            case ShardStarted shardStarted:
+                ForgetEntitiesOf(shardStarted.ShardId);
+                break;
+            case ShardLocated located:
+                OnShardLocated(located);
+                break;
+            case ShardLocationFailed failed:
+                if (_shards.TryGetValue(failed.ShardId, out var failedSlot) && failedSlot.Attempt == failed.Attempt && failedSlot.Pending is not null)
+                {
+                    _log.LogWarning(failed.Cause, "placement of {Type} shard {Shard} failed; asking again in {Delay} ms",
+                        _typeName, failed.ShardId, _settings.PlacementRetryInterval.TotalMilliseconds);
+                    Context.Timers.StartSingleTimer(("placement", failed.ShardId), new RetryPlacement(failed.ShardId), _settings.PlacementRetryInterval);
+                }
+                break;
+            case RetryPlacement retry:
+                if (_shards.TryGetValue(retry.ShardId, out var retrySlot) && retrySlot.Pending is not null) Locate(retry.ShardId, retrySlot);
+                break;
+            case Terminated terminated:
+                OnShardTerminated(terminated.Actor);
+                break;
+            case GetRegionStats:
+                Sender.Tell(new RegionStats(_typeName, EntityIdsByShard().ToDictionary(p => p.Key, p => p.Value.Count)), Self);
+                break;
+            case GetShardStats shardStats:
+                Sender.Tell(new ShardStats(shardStats.ShardId,
+                    EntityIdsByShard().TryGetValue(shardStats.ShardId, out var ids) ? ids : []), Self);
+                break;
+            case GetRegionEntities:
+                Sender.Tell(new RegionEntities(_typeName, EntityIdsByShard()), Self);
+                break;
+            default:
+                Route(message, ReplyTo());
+                break;
+        }
+    }
+
+    private ActorRef? ReplyTo()
+    {
+        var sender = Sender;
+        return sender.Equals(Context.System.DeadLetters) ? null : sender;
+    }
+
+    private void Route(object message, ActorRef? sender)
+    {
+        string? entityId;
+        try
+        {
+            entityId = _extractor.EntityId(message);
+        }
+        catch (Exception e)
+        {
+            Refuse(message, sender, new UnroutableMessageException(_typeName, "the message extractor failed", e));
+            return;
+        }
+        if (string.IsNullOrEmpty(entityId))
+        {
+            Refuse(message, sender, new UnroutableMessageException(_typeName, $"no entity id in {message.GetType().Name}"));
+            return;
+        }
+        var shardId = ShardHash.ShardOf(entityId, _settings.NumberOfShards);
+        if (_entities.TryGetValue(entityId, out var tracked) && tracked.Node is { } node && node != _lru.Last)
+        {
+            _lru.Remove(node);
+            _lru.AddLast(node);
+        }
+        if (!_shards.TryGetValue(shardId, out var slot))
+        {
+            slot = new ShardSlot();
+            _shards[shardId] = slot;
+            Buffer(shardId, slot, message, sender);
+            Locate(shardId, slot);
+            return;
+        }
+        if (slot.Pending is not null) Buffer(shardId, slot, message, sender);
+        else slot.Target!.Tell(message, sender);
+    }
+
+    private void Buffer(int shardId, ShardSlot slot, object message, ActorRef? sender)
+    {
+        if (_buffered >= _settings.BufferSize)
+        {
+            Refuse(message, sender, new ShardBufferFullException(_typeName, shardId, _settings.BufferSize));
+            return;
+        }
+        slot.Pending!.Enqueue((message, sender));
+        _buffered++;
+    }
+
+    private void Locate(int shardId, ShardSlot slot)
+    {
+        var attempt = ++slot.Attempt;
+        Task<ShardHome> answer;
+        try
+        {
+            answer = _settings.Placement.LocateAsync(_typeName, shardId, _stopping.Token);
+        }
+        catch (Exception e)
+        {
+            answer = Task.FromException<ShardHome>(e);
+        }
+        if (answer.IsCompletedSuccessfully && answer.Result is not null)
+        {
+            // The single-node answer is immediate: no round trip through the mailbox.
+            OnShardLocated(new ShardLocated(shardId, attempt, answer.Result));
+            return;
+        }
+        var self = Self;
+        var stopping = _stopping;
+        answer.ContinueWith(t =>
+        {
+            if (stopping.IsCancellationRequested) return;
+            object reply = t.IsCompletedSuccessfully && t.Result is not null
+                ? new ShardLocated(shardId, attempt, t.Result)
+                : new ShardLocationFailed(shardId, attempt, t.Exception?.GetBaseException()
+                    ?? (Exception)(t.IsCanceled ? new OperationCanceledException("placement was cancelled") : new InvalidOperationException("placement answered null")));
+            self.Tell(reply, self);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void OnShardLocated(ShardLocated located)
+    {
+        if (!_shards.TryGetValue(located.ShardId, out var slot) || slot.Attempt != located.Attempt || slot.Pending is not { } pending)
+            return;
+        if (located.Home.IsLocal || located.Home.Region!.Equals(Self))
+        {
+            var shardId = located.ShardId;
+            var strategy = _settings.EntitySupervisorStrategy;
+            var region = Self;
+            var props = Props.Create(() => new Shard(_typeName, shardId, _entityProps, _extractor, _settings, region))
+                with { SupervisorStrategy = strategy };
+            var shard = Context.ActorOf(props, shardId.ToString(CultureInfo.InvariantCulture));
+            Context.Watch(shard);
+            _localShards[shard] = shardId;
+            slot.Target = shard;
+            slot.IsLocal = true;
+        }
+        else
+        {
+            slot.Target = located.Home.Region;
+            slot.IsLocal = false;
+        }
+        slot.Pending = null;
+        _buffered -= pending.Count;
+        while (pending.TryDequeue(out var item)) slot.Target!.Tell(item.Message, item.Sender);
+    }
+
+    private void OnShardTerminated(ActorRef shard)
+    {
+        if (!_localShards.Remove(shard, out var shardId)) return;
+        // The shard was stopped (e.g. by supervision): forget it, so the next message places it afresh.
+        if (_shards.TryGetValue(shardId, out var slot) && shard.Equals(slot.Target)) _shards.Remove(shardId);
+        ForgetEntitiesOf(shardId);
+    }
+
+    private void OnEntityStarted(EntityStarted started)
+    {
+        if (!_entities.TryGetValue(started.EntityId, out var tracked) || tracked.ShardId != started.ShardId)
+        {
+            tracked = new Tracked(started.ShardId);
+            _entities[started.EntityId] = tracked;
+        }
+        if (tracked.Node is not null) _lru.Remove(tracked.Node);
+        tracked.Node = _lru.AddLast(started.EntityId);
+        var limit = _settings.MaxActiveEntities;
+        while (limit > 0 && _lru.Count > limit)
+        {
+            var victimId = _lru.First!.Value;
+            _lru.RemoveFirst();
+            var victim = _entities[victimId];
+            victim.Node = null; // still counted as active (in stats) until its shard reports it stopped
+            if (_shards.TryGetValue(victim.ShardId, out var slot) && slot.IsLocal)
+                slot.Target!.Tell(new PassivateEntity(victimId), Self);
+        }
+    }
+
+    private void ForgetEntitiesOf(int shardId)
+    {
+        List<string>? forget = null;
+        foreach (var (id, tracked) in _entities)
+            if (tracked.ShardId == shardId) (forget ??= []).Add(id);
+        if (forget is null) return;
+        foreach (var id in forget)
+        {
+            if (_entities.Remove(id, out var tracked) && tracked.Node is not null) _lru.Remove(tracked.Node);
+        }
+    }
+
+    private Dictionary<int, IReadOnlyList<string>> EntityIdsByShard()
+    {
+        var byShard = new Dictionary<int, List<string>>();
+        foreach (var shardId in _localShards.Values) byShard[shardId] = [];
+        foreach (var (id, tracked) in _entities)
+            if (byShard.TryGetValue(tracked.ShardId, out var list)) list.Add(id);
+        return byShard.ToDictionary(p => p.Key, p =>
+        {
+            p.Value.Sort(StringComparer.Ordinal);
+            return (IReadOnlyList<string>)p.Value;
+        });
+    }
+
+    private void Refuse(object message, ActorRef? sender, Exception reason)
+    {
+        Context.System.DeadLetters.Tell(new DeadLetter(message, sender, Self, reason.Message), sender);
+        sender?.Tell(new Status.Failure(reason), Self);
+    }
+}
