@@ -12,6 +12,8 @@ internal static class BenchCommand
         {
             case "journal":
                 return JournalBench.RunAsync(args[1..]).GetAwaiter().GetResult();
+            case "persist":
+                return PersistBench.RunAsync(args[1..]).GetAwaiter().GetResult();
             case "messages":
                 return MessagingBench.RunAsync(args[1..]).GetAwaiter().GetResult();
             default:

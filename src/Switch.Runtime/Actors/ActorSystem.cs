@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switch.Runtime.Persistence;
 using Switch.Runtime.Scheduling;
+using Switch.Runtime.Serialization;
 
 namespace Switch.Runtime.Actors;
 
@@ -52,6 +54,35 @@ public sealed class ActorSystem : IAsyncDisposable
     internal HashedWheelTimer Scheduler { get; }
 
     internal long NextUid() => Interlocked.Increment(ref _uid);
+
+    /// <summary>The journal, snapshot store and serializer that persistent actors use; null until attached.</summary>
+    internal PersistenceSettings? Persistence { get; private set; }
+
+    /// <summary>
+    /// Attaches persistence, once, before the first <see cref="PersistentActor"/> starts: every persistent actor of
+    /// this system writes to <paramref name="journal"/>, saves and loads snapshots in <paramref name="snapshots"/>
+    /// and (de)serializes with <paramref name="serializer"/> (which is frozen from now on). The system does not own
+    /// the stores: dispose them after the system has terminated.
+    /// </summary>
+    /// <param name="journal">The event journal.</param>
+    /// <param name="snapshots">The snapshot store, or null when no actor saves snapshots.</param>
+    /// <param name="serializer">The registry of event and snapshot types.</param>
+    /// <param name="maxConcurrentRecoveries">How many actors may read their snapshot and events at once (others wait,
+    /// stashing their commands); bounds the database connections that mass start-ups take. Default 32.</param>
+    /// <exception cref="InvalidOperationException">Persistence is attached already.</exception>
+    public void UsePersistence(EventJournal journal, SnapshotStore? snapshots, EventSerializer serializer, int maxConcurrentRecoveries = 32)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRecoveries, 1);
+        serializer.Freeze();
+        var settings = new PersistenceSettings(journal, snapshots, serializer, maxConcurrentRecoveries);
+        lock (_root)
+        {
+            if (Persistence is not null) throw new InvalidOperationException($"persistence is attached to actor system '{Name}' already");
+            Persistence = settings;
+        }
+    }
 
     /// <summary>Starts a top-level actor under <c>/user</c>; null name gives a generated one.</summary>
     public ActorRef ActorOf(Props props, string? name = null) => _user.ActorOf(props, name);
