@@ -16,13 +16,13 @@ internal static class JournalBench
 
     internal static async Task<int> RunAsync(string[] args)
     {
-        var store = Option(args, "--store", "all");
-        var writers = int.Parse(Option(args, "--writers", "400"), CultureInfo.InvariantCulture);
-        var events = int.Parse(Option(args, "--events", "400000"), CultureInfo.InvariantCulture);
-        var payloadBytes = int.Parse(Option(args, "--payload", "100"), CultureInfo.InvariantCulture);
-        var window = TimeSpan.FromMicroseconds(double.Parse(Option(args, "--window-us", "-1"), CultureInfo.InvariantCulture));
-        var checkpointPages = int.Parse(Option(args, "--checkpoint-pages", "0"), CultureInfo.InvariantCulture);
-        var synchronous = Option(args, "--sync", "full");
+        var store = BenchOutput.Option(args, "--store", "all");
+        var writers = int.Parse(BenchOutput.Option(args, "--writers", "400"), CultureInfo.InvariantCulture);
+        var events = int.Parse(BenchOutput.Option(args, "--events", "400000"), CultureInfo.InvariantCulture);
+        var payloadBytes = int.Parse(BenchOutput.Option(args, "--payload", "100"), CultureInfo.InvariantCulture);
+        var window = TimeSpan.FromMicroseconds(double.Parse(BenchOutput.Option(args, "--window-us", "-1"), CultureInfo.InvariantCulture));
+        var checkpointPages = int.Parse(BenchOutput.Option(args, "--checkpoint-pages", "0"), CultureInfo.InvariantCulture);
+        var synchronous = BenchOutput.Option(args, "--sync", "full");
         Tune = o =>
         {
             if (window >= TimeSpan.Zero)
@@ -83,7 +83,7 @@ internal static class JournalBench
         await WriteAsync(journal, "a", writers, events, payload);
         var seconds = clock.Elapsed.TotalSeconds;
         transactions = journal.CommittedTransactions - transactions;
-        Print(new()
+        BenchOutput.Print(new()
         {
             ["bench"] = "journal-write", ["store"] = store, ["writers"] = writers, ["events"] = events,
             ["seconds"] = Math.Round(seconds, 3), ["events_per_sec"] = Math.Round(events / seconds),
@@ -107,7 +107,7 @@ internal static class JournalBench
         seconds = clock.Elapsed.TotalSeconds;
         if (replayed != (long)perWriter * writers)
             throw new InvalidOperationException($"replayed {replayed} events, expected {perWriter * writers}");
-        Print(new()
+        BenchOutput.Print(new()
         {
             ["bench"] = "journal-replay", ["store"] = store, ["persistence_ids"] = writers, ["events"] = replayed,
             ["seconds"] = Math.Round(seconds, 3), ["events_per_sec"] = Math.Round(replayed / seconds),
@@ -123,24 +123,5 @@ internal static class JournalBench
             for (var seq = 1; seq <= perWriter; seq++)
                 await journal.WriteAsync(new AtomicWrite(pid, new NewEvent(seq, "bench.Event.v1", payload)));
         })));
-    }
-
-    private static void Print(Dictionary<string, object> fields)
-    {
-        var json = new StringBuilder("{");
-        foreach (var (key, value) in fields)
-        {
-            if (json.Length > 1)
-                json.Append(',');
-            json.Append('"').Append(key).Append("\":");
-            json.Append(value is string s ? $"\"{s}\"" : Convert.ToString(value, CultureInfo.InvariantCulture));
-        }
-        Console.WriteLine(json.Append('}'));
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

@@ -12,9 +12,9 @@ internal static class MessagingBench
 {
     internal static async Task<int> RunAsync(string[] args)
     {
-        var pairs = Option(args, "--pairs", 16);
-        var inFlight = Option(args, "--in-flight", 200);
-        var perPair = Option(args, "--messages-per-pair", 1_000_000);
+        var pairs = int.Parse(BenchOutput.Option(args, "--pairs", "16"), CultureInfo.InvariantCulture);
+        var inFlight = int.Parse(BenchOutput.Option(args, "--in-flight", "200"), CultureInfo.InvariantCulture);
+        var perPair = int.Parse(BenchOutput.Option(args, "--messages-per-pair", "1000000"), CultureInfo.InvariantCulture);
 
         await using var system = ActorSystem.Create("bench");
         using var done = new CountdownEvent(pairs);
@@ -30,15 +30,16 @@ internal static class MessagingBench
         watch.Stop();
 
         var messages = 2L * pairs * perPair;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"messages\",\"pairs\":{pairs},\"in_flight\":{inFlight},\"messages\":{messages},\"seconds\":{watch.Elapsed.TotalSeconds:F2},\"messages_per_sec\":{messages / watch.Elapsed.TotalSeconds:F0}}}"));
+        BenchOutput.Print(new()
+        {
+            ["bench"] = "messages",
+            ["pairs"] = pairs,
+            ["in_flight"] = inFlight,
+            ["messages"] = messages,
+            ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 2),
+            ["messages_per_sec"] = (long)(messages / watch.Elapsed.TotalSeconds),
+        });
         return 0;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private sealed class Pong : Actor

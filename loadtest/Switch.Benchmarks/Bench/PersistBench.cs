@@ -20,9 +20,9 @@ internal static class PersistBench
 
     internal static async Task<int> RunAsync(string[] args)
     {
-        var store = Option(args, "--store", "all");
-        var actors = int.Parse(Option(args, "--actors", "400"), CultureInfo.InvariantCulture);
-        var events = int.Parse(Option(args, "--events", "400000"), CultureInfo.InvariantCulture);
+        var store = BenchOutput.Option(args, "--store", "all");
+        var actors = int.Parse(BenchOutput.Option(args, "--actors", "400"), CultureInfo.InvariantCulture);
+        var events = int.Parse(BenchOutput.Option(args, "--events", "400000"), CultureInfo.InvariantCulture);
         if (store is not ("sqlite" or "postgres" or "all") || actors < 1 || events < actors)
         {
             Console.Error.WriteLine(Usage);
@@ -65,7 +65,7 @@ internal static class PersistBench
             var clock = Stopwatch.StartNew();
             await RunAsync(system, "a", actors, perActor);
             var seconds = clock.Elapsed.TotalSeconds;
-            Print(new()
+            BenchOutput.Print(new()
             {
                 ["bench"] = "persist", ["store"] = store, ["actors"] = actors, ["events"] = (long)perActor * actors,
                 ["seconds"] = Math.Round(seconds, 3), ["events_per_sec"] = Math.Round(perActor * actors / seconds),
@@ -84,7 +84,7 @@ internal static class PersistBench
             var seconds = clock.Elapsed.TotalSeconds;
             if (recovered.Any(n => n != perActor))
                 throw new InvalidOperationException($"a counter recovered {recovered.First(n => n != perActor)} events, expected {perActor}");
-            Print(new()
+            BenchOutput.Print(new()
             {
                 ["bench"] = "persist-recovery", ["store"] = store, ["actors"] = actors, ["events"] = (long)perActor * actors,
                 ["seconds"] = Math.Round(seconds, 3), ["events_per_sec"] = Math.Round(perActor * actors / seconds),
@@ -162,24 +162,5 @@ internal static class PersistBench
         {
             public static readonly Query Instance = new();
         }
-    }
-
-    private static void Print(Dictionary<string, object> fields)
-    {
-        var json = new StringBuilder("{");
-        foreach (var (key, value) in fields)
-        {
-            if (json.Length > 1)
-                json.Append(',');
-            json.Append('"').Append(key).Append("\":");
-            json.Append(value is string s ? $"\"{s}\"" : Convert.ToString(value, CultureInfo.InvariantCulture));
-        }
-        Console.WriteLine(json.Append('}'));
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }
