@@ -1,4 +1,3 @@
-using Npgsql;
 using Switch.Runtime.Persistence;
 using Switch.Runtime.Tests.Postgres;
 
@@ -18,25 +17,7 @@ public sealed class PostgresPersistentActorTests(PostgresFixture fixture) : Pers
 
     protected override Task MakeUnavailableAsync() => Task.Run(fixture.Server.Stop);
 
-    protected override Task MakeAvailableAsync() => Task.Run(() =>
-    {
-        if (IsRunning()) return;
-        fixture.Server.Restart();
-    });
-
-    private bool IsRunning()
-    {
-        try
-        {
-            using var connection = new NpgsqlConnection(fixture.Server.ConnectionString() + ";Pooling=false;Timeout=2");
-            connection.Open();
-            return true;
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
+    protected override Task MakeAvailableAsync() => Task.Run(fixture.Server.EnsureRunning);
 
     protected override IDictionary<string, string> CrashChildEnvironment() =>
         PersistentCrashChild.PostgresEnvironment(fixture.ConnectionString, _options.Schema);

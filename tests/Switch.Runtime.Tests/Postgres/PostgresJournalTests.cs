@@ -24,31 +24,7 @@ public sealed class PostgresJournalTests(PostgresFixture fixture) : JournalContr
     /// <summary>The server is shut down (sessions are disconnected, new connections refused).</summary>
     protected override Task MakeUnavailableAsync() => Task.Run(fixture.Server.Stop);
 
-    protected override Task MakeAvailableAsync() => Task.Run(() =>
-    {
-        try
-        {
-            fixture.Server.Restart();
-        }
-        catch (InvalidOperationException) when (IsRunning())
-        {
-            // already running
-        }
-    });
-
-    private bool IsRunning()
-    {
-        try
-        {
-            using var connection = new NpgsqlConnection(fixture.Server.ConnectionString() + ";Pooling=false;Timeout=2");
-            connection.Open();
-            return true;
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
+    protected override Task MakeAvailableAsync() => Task.Run(fixture.Server.EnsureRunning);
 
     protected override IDictionary<string, string> CrashChildEnvironment() =>
         CrashChild.PostgresEnvironment(fixture.ConnectionString, _options.Schema);

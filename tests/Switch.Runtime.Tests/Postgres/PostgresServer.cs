@@ -131,6 +131,26 @@ internal sealed class PostgresServer : IDisposable
     /// <summary>Stops the server (fast shutdown: sessions are disconnected). Start it again with <see cref="Restart"/>.</summary>
     public void Stop() => Run(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", _data, "-m", "fast", "-w", "-t", "30"]);
 
+    /// <summary>Starts the server again unless it already accepts connections (after <see cref="Stop"/>).</summary>
+    public void EnsureRunning()
+    {
+        if (!IsAcceptingConnections()) Restart();
+    }
+
+    private bool IsAcceptingConnections()
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false;Timeout=2");
+            connection.Open();
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Starts a stopped server again on the same port.</summary>
     public void Restart() => Run(Path.Combine(_bin, "pg_ctl"), ["start", "-D", _data, "-l", _log, "-w", "-t", "30", "-o", $"-p {Port}"]);
 
