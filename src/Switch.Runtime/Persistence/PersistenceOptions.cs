@@ -98,8 +98,16 @@ public sealed record SqlitePersistenceOptions : PersistenceOptions
     public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Full;
 
     /// <summary>
-    /// The write-ahead log's size, in pages (4 KiB), at which the writer copies it back into the database file
-    /// (PRAGMA wal_autocheckpoint). Default 20000 (about 80 MiB). Each event dirties the index page of its
+    /// The page size of a database this store creates (PRAGMA page_size; an existing file keeps its own). Default
+    /// 1024. Every commit writes each page it touched, whole, to the write-ahead log, and each event touches the
+    /// index page of its own persistence id: with 400 actors a commit writes about one page per event, so 1 KiB
+    /// pages commit about 10% more events per second than SQLite's 4 KiB default (measured, bench persist).
+    /// </summary>
+    public int PageSize { get; init; } = 1024;
+
+    /// <summary>
+    /// The write-ahead log's size, in pages, at which the writer copies it back into the database file
+    /// (PRAGMA wal_autocheckpoint). Default 20000 (about 20 MiB with 1 KiB pages). Each event dirties the index page of its
     /// persistence id, so a checkpoint writes and syncs about one page per distinct recent persistence id: a larger
     /// log amortizes that over more commits (SQLite's own default of 1000 halves journal throughput with 400
     /// writers), at the cost of disk space and a longer log to read after a crash.
@@ -110,6 +118,8 @@ public sealed record SqlitePersistenceOptions : PersistenceOptions
     {
         base.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointPages, 100, nameof(CheckpointPages));
+        if (PageSize is < 512 or > 65536 || !int.IsPow2(PageSize))
+            throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "SQLite page sizes are powers of two from 512 to 65536.");
     }
 }
 

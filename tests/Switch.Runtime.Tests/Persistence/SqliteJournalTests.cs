@@ -76,6 +76,26 @@ public sealed class SqliteJournalTests : JournalContract
     }
 
     [Fact]
+    public async Task A_new_database_gets_the_configured_page_size_and_an_existing_one_keeps_its_own()
+    {
+        string PageSize()
+        {
+            using var connection = new SqliteConnection($"Data Source={File};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size";
+            return Convert.ToString(command.ExecuteScalar())!;
+        }
+        await using (var journal = await SqliteJournal.OpenAsync(new SqlitePersistenceOptions(File)))
+            await journal.WriteAsync(Write("x", 1, 1));
+        Assert.Equal("1024", PageSize());
+        await using (var journal = await SqliteJournal.OpenAsync(new SqlitePersistenceOptions(File) { PageSize = 4096 }))
+            await journal.WriteAsync(Write("x", 2, 2));
+        Assert.Equal("1024", PageSize());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SqlitePersistenceOptions(File) { PageSize = 3000 }.Validate());
+    }
+
+    [Fact]
     public async Task Table_names_are_configurable()
     {
         var options = new SqlitePersistenceOptions(File) { JournalTable = "j2", TagTable = "t2", SnapshotTable = "s2", SchemaVersionTable = "v2" };

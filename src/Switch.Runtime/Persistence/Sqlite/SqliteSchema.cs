@@ -117,6 +117,7 @@ internal sealed class SqliteSchema
         if (!string.IsNullOrEmpty(directory))
             Directory.CreateDirectory(directory);
         using var connection = Open();
+        Execute(connection, $"PRAGMA page_size = {Options.PageSize}"); // takes effect only while the file is empty
         var mode = Scalar(connection, "PRAGMA journal_mode = WAL");
         if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"SQLite refused WAL mode for '{FullPath}' (journal_mode is '{mode}').");
