@@ -102,6 +102,39 @@ public sealed class Dialect
         }
     }
 
+    /// <summary>
+    /// What can be read of a message that failed to decode: its MTI and the top-level fields in front of the bad
+    /// one (so a format-error answer can carry the STAN and terminal the acquirer matches on), or null when not even
+    /// the MTI is readable.
+    /// </summary>
+    public IsoMessage? DecodeReadable(ReadOnlySpan<byte> bytes)
+    {
+        if (!TryReadMti(bytes, out var mti)) return null;
+        var partial = new IsoMessage(this, mti);
+        try
+        {
+            partial.Decode(bytes, MtiSize, 0, null);
+            return partial;
+        }
+        catch (IsoFormatException)
+        {
+            // keep the fields read before the failure
+        }
+        var readable = new IsoMessage(this, mti);
+        foreach (var n in partial.FieldNumbers.ToArray())
+        {
+            try
+            {
+                if (Fields[n]?.Composite is null && partial.TryGet(n, out var value)) readable.Set(n, value);
+            }
+            catch (Exception e) when (e is IsoFormatException or ArgumentException or IndexOutOfRangeException)
+            {
+                break; // the partial state ends here
+            }
+        }
+        return readable;
+    }
+
     /// <summary>Reads just the MTI, e.g. to answer a message that fails to decode with a format error.</summary>
     public bool TryReadMti(ReadOnlySpan<byte> bytes, out Mti mti)
     {

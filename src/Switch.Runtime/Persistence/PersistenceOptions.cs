@@ -45,7 +45,8 @@ public abstract partial record PersistenceOptions
     /// <summary>The table that records which schema migrations ran. Default "schema_version".</summary>
     public string SchemaVersionTable { get; init; } = "schema_version";
 
-    internal virtual void Validate()
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range (opening a store does it too).</summary>
+    public virtual void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchEvents, 1, nameof(MaxBatchEvents));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchWindow, TimeSpan.Zero, nameof(BatchWindow));
@@ -114,7 +115,8 @@ public sealed record SqlitePersistenceOptions : PersistenceOptions
     /// </summary>
     public int CheckpointPages { get; init; } = 20000;
 
-    internal override void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
         base.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointPages, 100, nameof(CheckpointPages));
@@ -140,7 +142,8 @@ public sealed record PostgresPersistenceOptions : PersistenceOptions
     /// <summary>The schema that holds the tables (created when missing). Default "public".</summary>
     public string Schema { get; init; } = "public";
 
-    internal override void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
         base.Validate();
         CheckIdentifier(Schema, nameof(Schema));

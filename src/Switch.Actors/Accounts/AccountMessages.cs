@@ -1,0 +1,47 @@
+using Switch.Actors.Transactions;
+using Switch.Protocol.Iso8583;
+using Switch.Runtime.Sharding;
+
+namespace Switch.Actors.Accounts;
+
+/// <summary>
+/// An acquirer's request for the account actor of <see cref="AccountKey"/>; answered with an
+/// <see cref="AuthorizationResult"/> once the decision is journaled.
+/// </summary>
+/// <param name="AccountKey">The keyed hash of the PAN (the entity id).</param>
+/// <param name="TransactionKey">Acquirer id | DE 41 | DE 11 | DE 7.</param>
+/// <param name="OriginalKey">Reversals and completions: the key of the transaction they refer to.</param>
+/// <param name="Kind">What is asked.</param>
+/// <param name="Request">The acquirer's message (in memory only: it holds the PAN).</param>
+public sealed record Authorize(string AccountKey, string TransactionKey, string? OriginalKey, TransactionKind Kind, IsoMessage Request);
+
+/// <summary>The decision for an <see cref="Authorize"/>: the response code, approval code and DE 54 to give the acquirer.</summary>
+public sealed record AuthorizationResult(string TransactionKey, string ResponseCode, string? ApprovalCode, string? AdditionalAmounts, string Reason);
+
+/// <summary>Operator: the account's state (no card data); answered with an <see cref="AccountView"/>.</summary>
+public sealed record ShowAccount(string AccountKey);
+
+/// <summary>An account as operators see it.</summary>
+public sealed record AccountView(
+    string AccountKey, string? MaskedPan, bool OnUs, long Balance, long Held, long Available,
+    long DayAmount, int DayCount, long MonthAmount, int MonthCount, int Holds, int Transactions, int InFlight);
+
+/// <summary>Finds the account key of the account messages, for the account shard region.</summary>
+public sealed class AccountMessageExtractor : IMessageExtractor
+{
+    /// <summary>The instance.</summary>
+    public static AccountMessageExtractor Instance { get; } = new();
+
+    private AccountMessageExtractor() { }
+
+    /// <inheritdoc />
+    public string? EntityId(object message) => message switch
+    {
+        Authorize a => a.AccountKey,
+        ShowAccount s => s.AccountKey,
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public object EntityMessage(object message) => message;
+}

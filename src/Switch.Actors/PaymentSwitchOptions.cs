@@ -1,0 +1,31 @@
+using Switch.Actors.Accounts;
+using Switch.Actors.Channels;
+using Switch.Actors.Routing;
+
+namespace Switch.Actors;
+
+/// <summary>Everything the payment switch needs to start: channels, the BIN table, products and card data protection.</summary>
+public sealed record PaymentSwitchOptions(
+    IReadOnlyList<ChannelOptions> Channels, IReadOnlyList<BinRange> BinRanges, IReadOnlyDictionary<string, ProductLimits> Products, string CardDataKeyHex)
+{
+    /// <summary>How long an acquirer's request may take inside the switch before it is answered RC 91 (and counted). Default 15 s.</summary>
+    public TimeSpan AuthorizationTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a pre-authorization hold lasts without completion. Default 7 days.</summary>
+    public TimeSpan HoldExpiry { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a decided transaction's key is remembered for repeats. Default 3 days.</summary>
+    public TimeSpan KeyRetention { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>Account shards (never changes once accounts exist). Default 256.</summary>
+    public int AccountShards { get; init; } = 256;
+
+    /// <summary>Idle time after which an account actor is passivated. Default 2 minutes.</summary>
+    public TimeSpan AccountIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Account actors kept in memory at most (least recently used passivated first). Default 100,000.</summary>
+    public int MaxActiveAccounts { get; init; } = 100_000;
+
+    /// <summary>The clock (tests move it).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switch.Actors;
+using Switch.Node.Acquirers;
+using Switch.Node.Configuration;
+using Switch.Runtime.Actors;
+using Switch.Runtime.Persistence;
+using Switch.Simulators;
+
+namespace Switch.Node;
+
+/// <summary>
+/// One running node: the journal, the actor system with the payment switch, the acquirer listeners (Kestrel), and
+/// in demo mode the bank host simulator. <see cref="StopAsync"/> is the graceful stop that SIGTERM triggers: stop
+/// taking requests, finish those in flight (bounded), flush the journal.
+/// </summary>
+internal sealed class SwitchNode : IAsyncDisposable
+{
+    private readonly NodeSettings _settings;
+    private readonly ILogger _log;
+    private readonly EventJournal _journal;
+    private readonly SnapshotStore _snapshots;
+    private readonly ActorSystem _system;
+    private readonly BankHostSimulator? _demoBank;
+    private readonly WebApplication? _server;
+    private readonly List<(AcquirerListener Listener, ListenOptions Endpoint)> _listeners;
+    private int _stopped;
+
+    private SwitchNode(NodeSettings settings, ILogger log, EventJournal journal, SnapshotStore snapshots, ActorSystem system,
+        BankHostSimulator? demoBank, PaymentSwitch payments, WebApplication? server, List<(AcquirerListener, ListenOptions)> listeners)
+    {
+        _settings = settings;
+        _log = log;
+        _journal = journal;
+        _snapshots = snapshots;
+        _system = system;
+        _demoBank = demoBank;
+        Payments = payments;
+        _server = server;
+        _listeners = listeners;
+    }
+
+    /// <summary>The payment switch.</summary>
+    public PaymentSwitch Payments { get; }
+
+    /// <summary>The demo bank simulator, when enabled.</summary>
+    public BankHostSimulator? DemoBank => _demoBank;
+
+    /// <summary>The acquirer listeners and the endpoints they are bound to (port 0 in the settings becomes the real one).</summary>
+    public IReadOnlyList<(AcquirerListener Listener, IPEndPoint Endpoint)> Acquirers =>
+        _listeners.Select(l => (l.Listener, (IPEndPoint)l.Endpoint.EndPoint)).ToList();
+
+    public static async Task<SwitchNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory)
+    {
+        var log = loggerFactory.CreateLogger("Switch.Node");
+        var (journal, snapshots) = await OpenJournalAsync(settings.Journal, loggerFactory).ConfigureAwait(false);
+        var system = ActorSystem.Create(settings.NodeId, loggerFactory);
+        system.UsePersistence(journal, snapshots, PaymentSwitch.Serializer());
+        BankHostSimulator? demoBank = null;
+        var payments = settings.Payments;
+        if (settings.DemoBank.Enabled)
+        {
+            var demo = settings.DemoBank;
+            var behaviour = new BankHostBehaviour
+            {
+                Latency = demo.Latency > TimeSpan.Zero ? Latency.Fixed(demo.Latency) : Latency.None,
+                Declines = demo.DeclineRatio > 0 ? [new Decline("05", demo.DeclineRatio)] : [],
+            };
+            demoBank = new BankHostSimulator(new BankHostOptions(demo.Dialect, demo.Framing)
+            {
+                Endpoint = new IPEndPoint(IPAddress.Loopback, demo.Port),
+                Behaviour = behaviour,
+            }, loggerFactory.CreateLogger("Switch.DemoBank"));
+            await demoBank.StartAsync().ConfigureAwait(false);
+            log.LogInformation("demo bank simulator listening on {Endpoint} (not for production)", demoBank.Endpoint);
+            var port = demoBank.Endpoint.Port;
+            payments = payments with
+            {
+                Channels = payments.Channels.Select(c => settings.DemoBankChannels.Contains(c.Name)
+                    ? c with { Host = "127.0.0.1", Port = port, Dialect = demo.Dialect, Framing = demo.Framing }
+                    : c).ToList(),
+            };
+        }
+        var paymentSwitch = PaymentSwitch.Start(system, payments);
+        var listeners = settings.Acquirers.Select(a => new AcquirerListener(a, paymentSwitch, loggerFactory.CreateLogger("Switch.Acquirers"))).ToList();
+        var bound = new List<(AcquirerListener, ListenOptions)>();
+        WebApplication? server = null;
+        if (listeners.Count > 0)
+        {
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.Services.AddSingleton(loggerFactory);
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                foreach (var listener in listeners)
+                {
+                    var address = IPAddress.Parse(listener.Settings.Host);
+                    kestrel.Listen(address, listener.Settings.Port, endpoint =>
+                    {
+                        endpoint.Use(_ => connection => listener.OnConnectedAsync(connection));
+                        bound.Add((listener, endpoint));
+                    });
+                }
+            });
+            server = builder.Build();
+            await server.StartAsync().ConfigureAwait(false);
+            foreach (var (listener, endpoint) in bound)
+                log.LogInformation("acquirer {Listener} (acquirer id {AcquirerId}, {Dialect}, {Framing}) listening on {Endpoint}",
+                    listener.Settings.Name, listener.Settings.AcquirerId, listener.Settings.Dialect.Name, listener.Settings.Framing.LengthHeader, endpoint.EndPoint);
+        }
+        if (!await paymentSwitch.WaitForChannelsAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+            log.LogWarning("not every bank channel is signed on yet; the router skips those until they are");
+        log.LogInformation("node {Node} started", settings.NodeId);
+        return new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound);
+    }
+
+    private static async Task<(EventJournal, SnapshotStore)> OpenJournalAsync(PersistenceOptions options, ILoggerFactory loggerFactory) => options switch
+    {
+        SqlitePersistenceOptions sqlite => (await SqliteJournal.OpenAsync(sqlite, loggerFactory).ConfigureAwait(false),
+            await SqliteSnapshotStore.OpenAsync(sqlite, loggerFactory).ConfigureAwait(false)),
+        PostgresPersistenceOptions postgres => (await PostgresJournal.OpenAsync(postgres, loggerFactory).ConfigureAwait(false),
+            await PostgresSnapshotStore.OpenAsync(postgres, loggerFactory).ConfigureAwait(false)),
+        _ => throw new ArgumentException("unknown journal backend"),
+    };
+
+    /// <summary>Graceful stop: no new requests, in-flight ones finish (up to the shutdown timeout), the journal is flushed.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+            return;
+        _log.LogInformation("node {Node} stopping: finishing in-flight transactions (at most {Timeout})", _settings.NodeId, _settings.ShutdownTimeout);
+        foreach (var (listener, _) in _listeners)
+            listener.Drain();
+        if (_server is not null)
+        {
+            using var deadline = new CancellationTokenSource(_settings.ShutdownTimeout);
+            try
+            {
+                await _server.StopAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _log.LogWarning("connections still open after {Timeout}: closed", _settings.ShutdownTimeout);
+            }
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+        await _system.TerminateAsync().ConfigureAwait(false);
+        await _journal.DisposeAsync().ConfigureAwait(false);
+        await _snapshots.DisposeAsync().ConfigureAwait(false);
+        if (_demoBank is not null)
+            await _demoBank.DisposeAsync().ConfigureAwait(false);
+        _log.LogInformation("node {Node} stopped", _settings.NodeId);
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+}
