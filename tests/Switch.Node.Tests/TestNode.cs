@@ -52,6 +52,9 @@ internal sealed class TestNode : IAsyncDisposable
         return await StartAsync(directory, file, overrides);
     }
 
+    /// <summary>Starts a node in this process from a configuration file whose data directory is <paramref name="directory"/>.</summary>
+    public static Task<TestNode> FromConfigFileAsync(string directory, string file) => StartAsync(directory, file, []);
+
     /// <summary>Starts a node again on the same directory and configuration (a restart).</summary>
     public static async Task<TestNode> RestartAsync(TestNode stopped) => await StartAsync(stopped.Directory, stopped.ConfigFile, stopped.Overrides);
 
