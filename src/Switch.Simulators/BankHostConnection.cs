@@ -182,28 +182,25 @@ internal sealed class BankHostConnection
 
     private bool AnswerFormatError(ReadOnlySequence<byte> body, Tpdu? tpdu, IsoFormatException error)
     {
-        Span<byte> head = stackalloc byte[4];
-        head = head[..(int)Math.Min(body.Length, head.Length)];
-        body.Slice(0, head.Length).CopyTo(head);
-        if (!_dialect.TryReadMti(head, out var mti) || mti.IsResponse)
+        var readable = _dialect.DecodeReadable(body.ToArray());
+        if (readable is null || readable.Mti.IsResponse)
         {
             _statistics.CountUnreadableFrame();
             Log.Unreadable(_logger, Id, body.Length, error.Message);
             return false;
         }
 
-        _statistics.CountReceived(mti);
+        _statistics.CountReceived(readable.Mti);
         _statistics.CountFormatError();
-        Log.FormatError(_logger, Id, mti, error.Message);
+        Log.FormatError(_logger, Id, readable.Mti, error.Message);
         if (_host.Outage == OutageMode.BlackHole)
         {
             _statistics.CountUnanswered();
             return true;
         }
 
-        var response = _dialect.CreateMessage(mti.Response);
-        response.ResponseCode = ResponseCodes.FormatError;
-        Send(response, tpdu?.Reply());
+        // The fields read before the bad one (STAN, terminal) let the sender match the answer.
+        Send(readable.CreateResponse(ResponseCodes.FormatError), tpdu?.Reply());
         return true;
     }
 

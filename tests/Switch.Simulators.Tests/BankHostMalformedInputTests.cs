@@ -23,6 +23,21 @@ public class BankHostMalformedInputTests
     }
 
     [Fact]
+    public async Task A_format_error_answer_echoes_the_STAN_read_before_the_bad_field_so_the_sender_can_match_it()
+    {
+        await using var loop = await Loopback.StartAsync();
+        Assert.Equal("00", (await loop.Client.SendAsync(loop.Factory.SignOn(), Loopback.Patience)).ResponseCode);
+        var request = loop.Factory.Purchase(Loopback.Card, 1);
+
+        await loop.Client.SendRawAsync(request.Encode()[..^1]); // the last field cut short
+
+        var answer = await loop.Client.Unmatched.ReadAsync().AsTask().WaitAsync(Loopback.Patience);
+        Assert.Equal("30", answer.ResponseCode);
+        Assert.Equal(request.Stan, answer.Stan);
+        Assert.Equal(request.TerminalId, answer.TerminalId);
+    }
+
+    [Fact]
     public async Task A_frame_without_a_readable_MTI_closes_its_connection_and_the_host_keeps_serving_others()
     {
         await using var loop = await Loopback.StartAsync();
