@@ -92,7 +92,6 @@ internal sealed class AccountActor : PersistentActor
         foreach (var (key, pending) in _pending)
             foreach (var waiter in pending.Waiters)
                 waiter.Tell(new AuthorizationResult(key, ResponseCodes.SystemMalfunction, null, null, "journal unavailable"));
-        Sender.Tell(new AuthorizationResult("", ResponseCodes.SystemMalfunction, null, null, "journal unavailable"));
     }
 
     private void Authorize(Authorize command)
@@ -460,7 +459,12 @@ internal sealed class AccountActor : PersistentActor
         var now = Now;
         foreach (var (key, hold) in _holds)
             if (hold.Expires <= now && !_pending.ContainsKey(key))
-                Persist(new HoldExpired { Key = key }, Apply);
+            {
+                // Released at once, so the command that noticed it decides on the released funds; the event commits
+                // in the same atomic write as that decision, and a replay applies both in the same order.
+                Apply(new HoldExpired { Key = key });
+                Persist(new HoldExpired { Key = key }, static _ => { });
+            }
     }
 
     private void Prune()

@@ -22,7 +22,7 @@ public sealed record BreakerOptions
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
-        if (FailureRatio is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(FailureRatio), FailureRatio, "must be in (0, 1]");
+        if (double.IsNaN(FailureRatio) || FailureRatio is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(FailureRatio), FailureRatio, "must be in (0, 1]");
         if (SamplingDuration < TimeSpan.FromMilliseconds(100)) throw new ArgumentOutOfRangeException(nameof(SamplingDuration), SamplingDuration, "must be at least 100 ms");
         if (MinimumThroughput < 1) throw new ArgumentOutOfRangeException(nameof(MinimumThroughput), MinimumThroughput, "must be at least 1");
         if (BreakDuration <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(BreakDuration), BreakDuration, "must be positive");

@@ -142,13 +142,19 @@ internal sealed class ChannelActor : Actor
         var key = request.Request.MatchKey.Value;
         if (_inFlight.ContainsKey(key))
         {
+            _breaker.Release();
             requester.Tell(new BankAnswer(request.TransactionKey, _options.Name, BankOutcome.NotSent, null, ResponseCodes.SystemMalfunction, "duplicate match key in flight"));
+            return;
+        }
+        if (!connection.TrySend(request.Request))
+        {
+            _breaker.Release();
+            requester.Tell(new BankAnswer(request.TransactionKey, _options.Name, BankOutcome.NotSent, null, ResponseCodes.IssuerUnavailable, "the connection is closing"));
             return;
         }
         var flight = new InFlight(key, request, requester, connection, now + (long)_options.RequestTimeout.TotalMilliseconds);
         _inFlight.Add(key, flight);
         _deadlines.Enqueue(flight);
-        connection.TrySend(request.Request);
         _status.Requests++;
         _status.InFlight = _inFlight.Count;
         Publish();

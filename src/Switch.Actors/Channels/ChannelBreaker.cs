@@ -51,6 +51,13 @@ internal sealed class ChannelBreaker
         }
     }
 
+    /// <summary>Gives back a permission from <see cref="TryAcquire"/> that was not used (the request was not sent).</summary>
+    internal void Release()
+    {
+        if (State == BreakerState.HalfOpen)
+            _probeInFlight = false;
+    }
+
     /// <summary>The state as seen at <paramref name="nowMs"/> without taking a probe (an open breaker past its break reads half-open).</summary>
     internal BreakerState Peek(long nowMs) => State == BreakerState.Open && nowMs >= _openUntil ? BreakerState.HalfOpen : State;
 

@@ -35,7 +35,11 @@ internal sealed class SafQueue : PersistentActor
         Context.Timers.StartPeriodicTimer("retry", Retry.Instance, _retryInterval);
         Context.Parent.Tell(new Depth(_entries.Count));
         foreach (var (id, entry) in _entries)
+        {
+            // It may have gone out as 0420 before the stop (attempts are not journaled): from now on it is a repeat (0421).
+            entry.Attempts = Math.Max(entry.Attempts, 1);
             Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++));
+        }
     }
 
     protected override void OnCommand(object command)

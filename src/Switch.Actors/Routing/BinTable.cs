@@ -44,7 +44,7 @@ public sealed class BinTable
     /// <summary>The most specific range covering <paramref name="pan"/>, or null.</summary>
     public BinRange? Find(ReadOnlySpan<char> pan)
     {
-        if (pan.Length < 6)
+        if (pan.Length < 6 || pan.ContainsAnyExceptInRange('0', '9'))
             return null;
         long key = 0;
         for (var i = 0; i < Digits; i++)

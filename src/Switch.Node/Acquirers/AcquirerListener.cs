@@ -22,6 +22,7 @@ internal sealed class AcquirerListener(AcquirerSettings settings, PaymentSwitch 
 {
     private readonly PaymentSwitch _payments = payments;
     private readonly ILogger _log = log;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ConnectionContext, byte> _open = new();
     private int _connections;
     private long _unreadable, _formatErrors, _requests;
     private volatile bool _draining;
@@ -41,7 +42,12 @@ internal sealed class AcquirerListener(AcquirerSettings settings, PaymentSwitch 
     public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>Stop taking new requests: connections finish what is in flight and close.</summary>
-    public void Drain() => _draining = true;
+    public void Drain()
+    {
+        _draining = true;
+        foreach (var connection in _open.Keys)
+            connection.Transport.Input.CancelPendingRead(); // wakes a reader waiting on a quiet connection
+    }
 
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -55,12 +61,16 @@ internal sealed class AcquirerListener(AcquirerSettings settings, PaymentSwitch 
         }
         _log.LogInformation("acquirer {Listener}: connection {Id} from {Remote}", settings.Name, connection.ConnectionId, connection.RemoteEndPoint);
         var session = new Session(this, connection);
+        _open[connection] = 0;
         try
         {
+            if (_draining)
+                return;
             await session.RunAsync().ConfigureAwait(false);
         }
         finally
         {
+            _open.TryRemove(connection, out _);
             Interlocked.Decrement(ref _connections);
             _log.LogInformation("acquirer {Listener}: connection {Id} closed ({Reason})", settings.Name, connection.ConnectionId, session.CloseReason);
         }
