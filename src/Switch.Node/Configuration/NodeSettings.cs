@@ -47,12 +47,13 @@ internal sealed record NodeSettings
             NodeId = nodeId,
             DataDir = dataDir,
             ShutdownTimeout = c.GetDuration("switch:node:shutdown-timeout"),
-            Journal = ReadJournal(c, nodeId),
+            Journal = ReadJournal(c, nodeId, dataDir),
             Acquirers = Elements(c, "switch:acquirers", "switch:acquirer-defaults").Select(e => Acquirer(c, e)).ToList(),
             Payments = ReadPayments(c, channels.Select(x => x.Options).ToList(), bins, products),
             DemoBankChannels = demoChannels,
             DemoBank = demo,
-            Logging = new LoggingSettings(c.GetString("switch:logging:level"), c.GetBool("switch:logging:console"), c.GetString("switch:logging:file")),
+            Logging = new LoggingSettings(c.GetString("switch:logging:level"), c.GetBool("switch:logging:console"),
+                c.GetString("switch:logging:file") is { Length: > 0 } log ? Path.Combine(dataDir, log) : ""),
         };
     }
 
@@ -85,13 +86,13 @@ internal sealed record NodeSettings
         return options;
     }
 
-    private static PersistenceOptions ReadJournal(IConfigurationRoot c, string nodeId)
+    private static PersistenceOptions ReadJournal(IConfigurationRoot c, string nodeId, string dataDir)
     {
         const string j = "switch:journal";
         var backend = c.GetString($"{j}:backend");
         PersistenceOptions options = backend switch
         {
-            "sqlite" => new SqlitePersistenceOptions(c.GetString($"{j}:sqlite:file"))
+            "sqlite" => new SqlitePersistenceOptions(Path.Combine(dataDir, Required(c, $"{j}:sqlite:file")))
             {
                 Synchronous = c.GetString($"{j}:sqlite:synchronous") switch
                 {
