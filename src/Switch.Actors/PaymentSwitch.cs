@@ -6,6 +6,7 @@ using Switch.Actors.Security;
 using Switch.Actors.Transactions;
 using Switch.Protocol.Iso8583;
 using Switch.Runtime.Actors;
+using Switch.Runtime.Persistence;
 using Switch.Runtime.Serialization;
 using Switch.Runtime.Sharding;
 
@@ -112,6 +113,38 @@ public sealed class PaymentSwitch
             Interlocked.Increment(ref _timeouts);
             return new AuthorizationResult(key, ResponseCodes.IssuerUnavailable, null, null, "no decision in time");
         }
+    }
+
+    /// <summary>
+    /// Finds, in the journal's latest <see cref="PaymentSwitchOptions.RecoveryScanEvents"/> events, the transactions
+    /// that were sent to a bank and never decided (the node stopped with them in flight), and starts their accounts:
+    /// each account's recovery answers them 91 and queues their reversal advices. Call once at start-up.
+    /// </summary>
+    /// <returns>How many accounts were started.</returns>
+    public async Task<int> ReverseUnfinishedAsync(EventJournal journal, CancellationToken cancellationToken = default)
+    {
+        const string started = "account.transaction-started.v1", decided = "account.transaction-decided.v1";
+        const int page = 10_000;
+        var serializer = Serializer();
+        var open = new Dictionary<string, string>(StringComparer.Ordinal); // transaction key -> account key
+        var after = Math.Max(0, await journal.ReadHighestOrderingAsync(cancellationToken).ConfigureAwait(false) - _options.RecoveryScanEvents);
+        for (var read = page; read == page;)
+        {
+            read = 0;
+            await foreach (var e in journal.AllEventsAsync(after, page, cancellationToken).ConfigureAwait(false))
+            {
+                read++;
+                after = e.Ordering;
+                if (e.Manifest == started)
+                    open[((Accounts.Events.TransactionStarted)serializer.Deserialize(e.Manifest, e.Payload)).Key] = e.PersistenceId;
+                else if (e.Manifest == decided)
+                    open.Remove(((Accounts.Events.TransactionDecided)serializer.Deserialize(e.Manifest, e.Payload)).Key);
+            }
+        }
+        var accounts = open.Values.ToHashSet(StringComparer.Ordinal);
+        foreach (var account in accounts)
+            _accounts.Tell(new WakeAccount(account));
+        return accounts.Count;
     }
 
     /// <summary>The route a transaction on <paramref name="pan"/> would take now (for operators).</summary>

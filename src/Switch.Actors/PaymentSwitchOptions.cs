@@ -26,6 +26,13 @@ public sealed record PaymentSwitchOptions(
     /// <summary>Account actors kept in memory at most (least recently used passivated first). Default 100,000.</summary>
     public int MaxActiveAccounts { get; init; } = 100_000;
 
+    /// <summary>
+    /// How many of the journal's latest events the start-up scan reads for transactions left undecided by the last
+    /// stop (their accounts are started so that they are reversed). It must cover what the switch writes during
+    /// <see cref="AuthorizationTimeout"/> at its peak rate (two events per transaction). Default 1,000,000.
+    /// </summary>
+    public int RecoveryScanEvents { get; init; } = 1_000_000;
+
     /// <summary>The clock (tests move it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -115,6 +115,9 @@ internal sealed class SwitchNode : IAsyncDisposable
         }
         if (!await paymentSwitch.WaitForChannelsAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
             log.LogWarning("not every bank channel is signed on yet; the router skips those until they are");
+        var unfinished = await paymentSwitch.ReverseUnfinishedAsync(journal).ConfigureAwait(false);
+        if (unfinished > 0)
+            log.LogWarning("{Accounts} accounts had transactions in flight at the last stop: they are answered 91 and reversed", unfinished);
         log.LogInformation("node {Node} started", settings.NodeId);
         return new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound);
     }

@@ -75,6 +75,9 @@ internal sealed class AccountActor : PersistentActor
             case BankAnswer answer:
                 OnBankAnswer(answer);
                 break;
+            case WakeAccount:
+                break; // recovery has done the work
+
             case ShowAccount:
                 Sender.Tell(new AccountView(_accountKey, _maskedPan, _onUs, _balance, _held, _balance - _held,
                     _dayAmount, _dayCount, _monthAmount, _monthCount, _holds.Count, _transactions.Count, _pending.Count));

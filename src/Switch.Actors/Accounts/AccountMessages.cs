@@ -21,6 +21,12 @@ public sealed record AuthorizationResult(string TransactionKey, string ResponseC
 /// <summary>Operator: the account's state (no card data); answered with an <see cref="AccountView"/>.</summary>
 public sealed record ShowAccount(string AccountKey);
 
+/// <summary>
+/// Starts the account (so its recovery reverses any transaction left undecided by a stop); sent at start-up to
+/// the accounts the journal shows with such transactions. No answer.
+/// </summary>
+public sealed record WakeAccount(string AccountKey);
+
 /// <summary>An account as operators see it.</summary>
 public sealed record AccountView(
     string AccountKey, string? MaskedPan, bool OnUs, long Balance, long Held, long Available,
@@ -39,6 +45,7 @@ public sealed class AccountMessageExtractor : IMessageExtractor
     {
         Authorize a => a.AccountKey,
         ShowAccount s => s.AccountKey,
+        WakeAccount w => w.AccountKey,
         _ => null,
     };
 

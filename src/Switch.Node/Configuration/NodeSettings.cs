@@ -73,6 +73,7 @@ internal sealed record NodeSettings
             HoldExpiry = c.GetDuration("switch:accounts:hold-expiry"),
             KeyRetention = c.GetDuration("switch:accounts:key-retention"),
             AuthorizationTimeout = c.GetDuration("switch:accounts:authorization-timeout"),
+            RecoveryScanEvents = Positive(c, "switch:accounts:recovery-scan-events"),
         };
         try
         {

@@ -151,6 +151,15 @@ public abstract class EventJournal : IAsyncDisposable
             token => ReadHighestSequenceNumberCoreAsync(persistenceId, token), cancellationToken);
     }
 
+    /// <summary>The highest ordering in the journal (0 when empty): where a query of the latest events starts from.</summary>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The highest ordering, or 0.</returns>
+    public Task<long> ReadHighestOrderingAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Guard.RunAsync("Reading the highest ordering", ReadHighestOrderingCoreAsync, cancellationToken);
+    }
+
     /// <summary>
     /// Marks the events of a persistence id up to <paramref name="toSequenceNumber"/> (inclusive) as deleted: they stay
     /// in the table (and keep the highest sequence number) but replay and queries skip them.
@@ -243,6 +252,8 @@ public abstract class EventJournal : IAsyncDisposable
     private protected abstract IAsyncEnumerable<PersistedEvent> ReadAllCore(long afterOrdering, long max, CancellationToken cancellationToken);
 
     private protected abstract Task<long> ReadHighestSequenceNumberCoreAsync(string persistenceId, CancellationToken cancellationToken);
+
+    private protected abstract Task<long> ReadHighestOrderingCoreAsync(CancellationToken cancellationToken);
 
     private protected abstract Task DeleteEventsToCoreAsync(string persistenceId, long toSequenceNumber, CancellationToken cancellationToken);
 

@@ -255,9 +255,12 @@ public abstract class JournalContract : IAsyncLifetime
     {
         var journal = await OpenJournalAsync();
         Assert.Equal(0, await journal.ReadHighestSequenceNumberAsync("d"));
+        Assert.Equal(0, await journal.ReadHighestOrderingAsync());
         await journal.WriteAsync(Write("d", 1, 8, "del"));
         await journal.WriteAsync(Write("keep", 1, 2, "del"));
         Assert.Equal(8, await journal.ReadHighestSequenceNumberAsync("d"));
+        var highest = await journal.ReadHighestOrderingAsync();
+        Assert.Equal((await ListAsync(journal.AllEventsAsync(0, 100))).Max(e => e.Ordering), highest);
 
         await journal.DeleteEventsToAsync("d", 5);
         Assert.Equal([6L, 7, 8], (await ListAsync(journal.ReplayAsync("d"))).Select(e => e.SequenceNumber));

@@ -19,7 +19,7 @@ public sealed class PostgresJournal : EventJournal
     private const string Columns = "ordering, persistence_id, sequence_number, created, manifest, payload, writer_id, tags";
     private readonly PostgresSchema _schema;
     private readonly string _insertSql, _insertWithTagsSql, _lockSql;
-    private readonly string _replaySql, _highestSql, _deleteSql, _byTagSql, _allSql;
+    private readonly string _replaySql, _highestSql, _highestOrderingSql, _deleteSql, _byTagSql, _allSql;
     private NpgsqlConnection? _writer;
 
     private PostgresJournal(PostgresSchema schema, ILogger logger)
@@ -37,6 +37,7 @@ public sealed class PostgresJournal : EventJournal
         _lockSql = "SELECT pg_advisory_xact_lock($1)";
         _replaySql = $"SELECT {Columns} FROM {j} WHERE persistence_id = $1 AND sequence_number >= $2 AND sequence_number <= $3 AND NOT deleted ORDER BY sequence_number LIMIT $4";
         _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = $1";
+        _highestOrderingSql = $"SELECT COALESCE(MAX(ordering), 0) FROM {j}";
         _deleteSql = $"UPDATE {j} SET deleted = TRUE WHERE persistence_id = $1 AND sequence_number <= $2 AND NOT deleted";
         _byTagSql = $"SELECT j.ordering, j.persistence_id, j.sequence_number, j.created, j.manifest, j.payload, j.writer_id, j.tags FROM {schema.Tags} t " +
                     $"JOIN {j} j ON j.ordering = t.ordering_id WHERE t.tag = $1 AND t.ordering_id > $2 AND NOT j.deleted ORDER BY t.ordering_id LIMIT $3";
@@ -252,6 +253,12 @@ public sealed class PostgresJournal : EventJournal
     {
         await using var connection = await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return Convert.ToInt64(await PostgresSchema.ScalarAsync(connection, _highestSql, cancellationToken, persistenceId).ConfigureAwait(false));
+    }
+
+    private protected override async Task<long> ReadHighestOrderingCoreAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(await PostgresSchema.ScalarAsync(connection, _highestOrderingSql, cancellationToken).ConfigureAwait(false));
     }
 
     private protected override async Task DeleteEventsToCoreAsync(string persistenceId, long toSequenceNumber, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ namespace Switch.Runtime.Persistence;
 public sealed class SqliteJournal : EventJournal
 {
     private readonly SqliteSchema _schema;
-    private readonly string _replaySql, _highestSql, _deleteSql, _byTagSql, _allSql;
+    private readonly string _replaySql, _highestSql, _highestOrderingSql, _deleteSql, _byTagSql, _allSql;
     private Writer? _writer;
 
     private SqliteJournal(SqliteSchema schema, ILogger logger)
@@ -26,6 +26,7 @@ public sealed class SqliteJournal : EventJournal
         var j = schema.Journal;
         _replaySql = $"SELECT {columns} FROM {j} WHERE persistence_id = $pid AND sequence_number >= $from AND sequence_number <= $to AND deleted = 0 ORDER BY sequence_number LIMIT $max";
         _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = $pid";
+        _highestOrderingSql = $"SELECT COALESCE(MAX(ordering), 0) FROM {j}";
         _deleteSql = $"UPDATE {j} SET deleted = 1 WHERE persistence_id = $pid AND sequence_number <= $to AND deleted = 0";
         _byTagSql = $"SELECT j.ordering, j.persistence_id, j.sequence_number, j.created, j.manifest, j.payload, j.writer_id, j.tags FROM {schema.Tags} t JOIN {j} j ON j.ordering = t.ordering_id WHERE t.tag = $tag AND t.ordering_id > $after AND j.deleted = 0 ORDER BY t.ordering_id LIMIT $max";
         _allSql = $"SELECT {columns} FROM {j} WHERE ordering > $after AND deleted = 0 ORDER BY ordering LIMIT $max";
@@ -303,6 +304,14 @@ public sealed class SqliteJournal : EventJournal
             using var connection = new SqliteConnection(_schema.ConnectionString);
             connection.Open();
             return Convert.ToInt64(SqliteSchema.Scalar(connection, _highestSql, null, ("$pid", persistenceId)));
+        }, cancellationToken);
+
+    private protected override Task<long> ReadHighestOrderingCoreAsync(CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var connection = new SqliteConnection(_schema.ConnectionString);
+            connection.Open();
+            return Convert.ToInt64(SqliteSchema.Scalar(connection, _highestOrderingSql));
         }, cancellationToken);
 
     private protected override Task DeleteEventsToCoreAsync(string persistenceId, long toSequenceNumber, CancellationToken cancellationToken) =>
