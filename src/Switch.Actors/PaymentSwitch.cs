@@ -175,6 +175,9 @@ public sealed class PaymentSwitch
     public Task<ControlResult> RemoveMaintenanceAsync(string id, string who, TimeSpan timeout) =>
         _controls.Ask<ControlResult>(new RemoveMaintenance(id, who), timeout, _system);
 
+    /// <summary>Completes once the operators' routing controls are recovered from the journal (before that, the router would ignore them).</summary>
+    public Task WhenControlsRecoveredAsync(TimeSpan timeout) => _controls.Ask<RoutingControls>(GetRoutingControls.Instance, timeout, _system);
+
     /// <summary>The operators' current routing controls.</summary>
     public RoutingControls Controls => Router.Controls;
 

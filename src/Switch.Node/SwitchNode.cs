@@ -87,6 +87,7 @@ internal sealed class SwitchNode : IAsyncDisposable
             };
         }
         var paymentSwitch = PaymentSwitch.Start(system, payments);
+        await paymentSwitch.WhenControlsRecoveredAsync(settings.Journal.ReadTimeout).ConfigureAwait(false); // no request routed without them
         var listeners = settings.Acquirers.Select(a => new AcquirerListener(a, paymentSwitch, loggerFactory.CreateLogger("Switch.Acquirers"))).ToList();
         var bound = new List<(AcquirerListener, ListenOptions)>();
         WebApplication? server = null;
