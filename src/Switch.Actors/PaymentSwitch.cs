@@ -50,11 +50,12 @@ public sealed class PaymentSwitch
     /// <summary>Requests that got no decision within <see cref="PaymentSwitchOptions.AuthorizationTimeout"/> (answered RC 91).</summary>
     public long Timeouts => Interlocked.Read(ref _timeouts);
 
-    /// <summary>The serializer for every event the switch journals: attach it with <see cref="ActorSystem.UsePersistence"/>.</summary>
+    /// <summary>The serializer for every event the switch journals and for the account snapshots: attach it with <see cref="ActorSystem.UsePersistence"/>.</summary>
     public static EventSerializer Serializer() => new EventSerializer()
         .RegisterProtobuf<Accounts.Events.TransactionStarted>("account.transaction-started.v1")
         .RegisterProtobuf<Accounts.Events.TransactionDecided>("account.transaction-decided.v1")
         .RegisterProtobuf<Accounts.Events.HoldExpired>("account.hold-expired.v1")
+        .RegisterProtobuf<Accounts.Events.AccountSnapshot>("account.snapshot.v1")
         .RegisterProtobuf<Channels.Events.ReversalQueued>("saf.reversal-queued.v1")
         .RegisterProtobuf<Channels.Events.ReversalAcknowledged>("saf.reversal-acknowledged.v1")
         .RegisterProtobuf<Routing.Events.RoutingControlChanged>("routing.control-changed.v1");
@@ -78,7 +79,7 @@ public sealed class PaymentSwitch
         var controls = system.ActorOf(Props.Create(() => new RoutingControlActor(router, banks)), "routing-controls");
         var services = new AccountServices(router, channels, protector, options.Products)
         {
-            HoldExpiry = options.HoldExpiry, KeyRetention = options.KeyRetention, Clock = options.Clock,
+            HoldExpiry = options.HoldExpiry, KeyRetention = options.KeyRetention, Clock = options.Clock, SnapshotEvery = options.SnapshotEvery,
         };
         var accounts = ShardRegion.Start(system, "account", id => Props.Create(() => new AccountActor(id, services)), AccountMessageExtractor.Instance,
             new ShardingSettings

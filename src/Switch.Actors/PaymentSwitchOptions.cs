@@ -33,6 +33,12 @@ public sealed record PaymentSwitchOptions(
     /// </summary>
     public int RecoveryScanEvents { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// An account saves a snapshot of its state after this many journaled events (postponed while one of its
+    /// transactions is undecided), so that it recovers from the snapshot and the events after it. 0: never. Default 500.
+    /// </summary>
+    public int SnapshotEvery { get; init; } = 500;
+
     /// <summary>The clock (tests move it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -33,6 +33,8 @@ internal sealed class AccountActor : PersistentActor
     private int _day, _month;
     private long _dayAmount, _monthAmount;
     private int _dayCount, _monthCount;
+    private long _snapshotAt; // the sequence number of the last snapshot recovered or asked for
+    private bool _noSnapshotStore;
 
     internal AccountActor(string accountKey, AccountServices services)
     {
@@ -46,7 +48,18 @@ internal sealed class AccountActor : PersistentActor
 
     // ---- recovery ----------------------------------------------------------------------------------------------
 
-    protected override void OnRecover(object @event) => Apply(@event);
+    protected override void OnRecover(object @event)
+    {
+        if (@event is SnapshotOffer { Snapshot: AccountSnapshot snapshot } offer)
+        {
+            Restore(snapshot);
+            _snapshotAt = offer.Metadata.SequenceNumber;
+        }
+        else
+        {
+            Apply(@event);
+        }
+    }
 
     protected override void OnRecoveryCompleted()
     {
@@ -58,7 +71,11 @@ internal sealed class AccountActor : PersistentActor
                 continue;
             _log.LogWarning("{Account}: transaction {Key} was in flight at the last stop; reversing it", _accountKey, key);
             Reverse(txn, key, "in flight when the node stopped");
-            Persist(Decision(key, txn.Kind, txn.Amount, ResponseCodes.IssuerUnavailable, txn.Channel, "in flight when the node stopped; reversed"), Apply);
+            Persist(Decision(key, txn.Kind, txn.Amount, ResponseCodes.IssuerUnavailable, txn.Channel, "in flight when the node stopped; reversed"), e =>
+            {
+                Apply(e);
+                MaybeSnapshot();
+            });
         }
     }
 
@@ -77,6 +94,14 @@ internal sealed class AccountActor : PersistentActor
                 break;
             case WakeAccount:
                 break; // recovery has done the work
+            case SaveSnapshotSuccess:
+                break;
+            case SaveSnapshotFailure failure:
+                // The events are journaled: the account is safe, it only recovers from an older snapshot. It tries
+                // again after SnapshotEvery more events.
+                _log.LogWarning("{Account}: saving the snapshot at #{SequenceNumber} failed: {Error}", _accountKey,
+                    failure.Metadata.SequenceNumber, failure.Cause.Message);
+                break;
 
             case ShowAccount:
                 Sender.Tell(new AccountView(_accountKey, _maskedPan, _onUs, _balance, _held, _balance - _held,
@@ -296,6 +321,7 @@ internal sealed class AccountActor : PersistentActor
             // An acquirer reversal of an approved bank transaction: the bank gets the advice.
             if (e.Kind == (int)TransactionKind.Reversal && original is { Decided: true, ResponseCode: ResponseCodes.Approved } && !wasReversed)
                 Reverse(original, e.OriginalKey, "acquirer reversal");
+            MaybeSnapshot();
         });
     }
 
@@ -304,6 +330,83 @@ internal sealed class AccountActor : PersistentActor
         if (txn.SealedAdvice is null || !_services.Channels.TryGetValue(txn.Channel, out var channel))
             return;
         channel.Actor.Tell(new ReverseTransaction(key, txn.SealedAdvice, reason));
+    }
+
+    // ---- snapshots -------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Called in the handler of a decision (the last event of its write, so every event up to
+    /// <see cref="PersistentActor.LastSequenceNumber"/> is applied): saves a snapshot once SnapshotEvery events followed
+    /// the last one, unless a transaction is undecided (then at a later decision).
+    /// </summary>
+    private void MaybeSnapshot()
+    {
+        if (_services.SnapshotEvery <= 0 || _noSnapshotStore || LastSequenceNumber - _snapshotAt < _services.SnapshotEvery || _pending.Count > 0)
+            return;
+        foreach (var txn in _transactions.Values)
+            if (!txn.Decided)
+                return;
+        try
+        {
+            SaveSnapshot(ToSnapshot()); // serialized now: later changes are not part of it
+            _snapshotAt = LastSequenceNumber;
+        }
+        catch (InvalidOperationException error)
+        {
+            _noSnapshotStore = true;
+            _log.LogWarning("{Account}: no snapshots ({Error})", _accountKey, error.Message);
+        }
+    }
+
+    private AccountSnapshot ToSnapshot()
+    {
+        var snapshot = new AccountSnapshot
+        {
+            OnUs = _onUs, Opened = _opened, Balance = _balance, Held = _held,
+            Day = _day, DayAmount = _dayAmount, DayCount = _dayCount, Month = _month, MonthAmount = _monthAmount, MonthCount = _monthCount,
+        };
+        if (_maskedPan is not null)
+            snapshot.MaskedPan = _maskedPan;
+        foreach (var (key, hold) in _holds)
+            snapshot.Holds.Add(new AccountSnapshot.Types.Hold { Key = key, Amount = hold.Amount, ExpiresUnixMs = hold.Expires.ToUnixTimeMilliseconds() });
+        foreach (var (key, txn) in _transactions)
+        {
+            var t = new AccountSnapshot.Types.Transaction
+            {
+                Key = key, Kind = (int)txn.Kind, Amount = txn.Amount, Channel = txn.Channel, Product = txn.Product,
+                Decided = txn.Decided, Reversed = txn.Reversed, Reason = txn.Reason, DecidedAtUnixMs = txn.DecidedAt.ToUnixTimeMilliseconds(),
+            };
+            if (txn.ResponseCode is not null) t.ResponseCode = txn.ResponseCode;
+            if (txn.ApprovalCode is not null) t.ApprovalCode = txn.ApprovalCode;
+            if (txn.AdditionalAmounts is not null) t.AdditionalAmounts = txn.AdditionalAmounts;
+            if (txn.SealedAdvice is not null) t.SealedAdvice = ByteString.CopyFrom(txn.SealedAdvice);
+            if (txn.BankStan is not null) t.BankStan = txn.BankStan;
+            if (txn.OriginalKey is not null) t.OriginalKey = txn.OriginalKey;
+            snapshot.Transactions.Add(t);
+        }
+        return snapshot;
+    }
+
+    private void Restore(AccountSnapshot s)
+    {
+        _maskedPan = s.HasMaskedPan ? s.MaskedPan : null;
+        (_onUs, _opened, _balance, _held) = (s.OnUs, s.Opened, s.Balance, s.Held);
+        (_day, _dayAmount, _dayCount, _month, _monthAmount, _monthCount) = (s.Day, s.DayAmount, s.DayCount, s.Month, s.MonthAmount, s.MonthCount);
+        _holds.Clear();
+        foreach (var hold in s.Holds)
+            _holds[hold.Key] = new Hold(hold.Amount, DateTimeOffset.FromUnixTimeMilliseconds(hold.ExpiresUnixMs));
+        _transactions.Clear();
+        foreach (var t in s.Transactions)
+            _transactions[t.Key] = new Txn((TransactionKind)t.Kind, t.Amount, t.Channel, t.Product)
+            {
+                Decided = t.Decided, Reversed = t.Reversed, Reason = t.Reason, DecidedAt = DateTimeOffset.FromUnixTimeMilliseconds(t.DecidedAtUnixMs),
+                ResponseCode = t.HasResponseCode ? t.ResponseCode : null,
+                ApprovalCode = t.HasApprovalCode ? t.ApprovalCode : null,
+                AdditionalAmounts = t.HasAdditionalAmounts ? t.AdditionalAmounts : null,
+                SealedAdvice = t.HasSealedAdvice ? t.SealedAdvice.ToByteArray() : null,
+                BankStan = t.HasBankStan ? t.BankStan : null,
+                OriginalKey = t.HasOriginalKey ? t.OriginalKey : null,
+            };
     }
 
     // ---- state -------------------------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ public sealed class AccountServices(
     /// <summary>How long a decided transaction's key is remembered (repeats get its answer). Default 3 days.</summary>
     public TimeSpan KeyRetention { get; init; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// An account saves a snapshot of its state after this many events (at the first event after, with no transaction
+    /// of the account undecided), so that its recovery replays at most about this many. 0: never. Default 500.
+    /// </summary>
+    public int SnapshotEvery { get; init; } = 500;
+
     /// <summary>The clock (tests move it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

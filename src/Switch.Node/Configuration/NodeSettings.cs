@@ -74,6 +74,7 @@ internal sealed record NodeSettings
             KeyRetention = c.GetDuration("switch:accounts:key-retention"),
             AuthorizationTimeout = c.GetDuration("switch:accounts:authorization-timeout"),
             RecoveryScanEvents = Positive(c, "switch:accounts:recovery-scan-events"),
+            SnapshotEvery = Positive(c, "switch:accounts:snapshot-every"),
         };
         try
         {
