@@ -21,6 +21,7 @@ internal sealed class BankConnection
     private Socket? _socket;
     private MessageWriter? _writer;
     private volatile bool _closing;
+    private volatile bool _abandoned;
 
     internal BankConnection(int id, ChannelOptions options, ActorRef channel, ILogger log)
     {
@@ -51,7 +52,8 @@ internal sealed class BankConnection
         catch (Exception error)
         {
             socket.Dispose();
-            _channel.Tell(new Closed(this, error.Message));
+            if (!_abandoned)
+                _channel.Tell(new Closed(this, error.Message));
             return;
         }
         var stream = new NetworkStream(socket, ownsSocket: true);
@@ -75,13 +77,21 @@ internal sealed class BankConnection
         await writing.ConfigureAwait(false);
         await reader.CompleteAsync().ConfigureAwait(false);
         await stream.DisposeAsync().ConfigureAwait(false);
-        _channel.Tell(new Closed(this, reason));
+        if (!_abandoned)
+            _channel.Tell(new Closed(this, reason));
     }
 
     /// <summary>Queues <paramref name="message"/> for the write loop; false once the connection is closing.</summary>
     internal bool TrySend(IsoMessage message) => _writer?.TryWrite(message) ?? false;
 
     /// <summary>Closes the connection; the read loop ends and the channel hears <see cref="Closed"/>.</summary>
+    /// <summary>Closes the connection for good, without telling the channel (which is stopping).</summary>
+    internal void Abandon()
+    {
+        _abandoned = true;
+        Close();
+    }
+
     internal void Close()
     {
         _closing = true;

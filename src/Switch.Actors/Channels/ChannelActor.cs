@@ -58,7 +58,7 @@ internal sealed class ChannelActor : Actor
     protected override void PostStop()
     {
         foreach (var connection in _connections)
-            connection?.Close();
+            connection?.Abandon();
         _status.Connections = 0;
     }
 
@@ -211,6 +211,7 @@ internal sealed class ChannelActor : Actor
                 _status.Connections++;
                 _log.LogInformation("channel {Channel}: connection {Connection} signed on", _options.Name, control.Connection.Id);
                 Publish();
+                _saf?.Tell(SafQueue.SendAll.Instance); // advices waiting for a connection go out now, not at the next retry
             }
             return;
         }

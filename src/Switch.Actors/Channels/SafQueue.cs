@@ -84,12 +84,11 @@ internal sealed class SafQueue : PersistentActor
                     }
                 return;
             case RetrySaf:
-                foreach (var (id, entry) in _entries)
-                {
-                    entry.LastSent = DateTimeOffset.UtcNow;
-                    Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++));
-                }
+                SendAllNow();
                 Sender.Tell(_entries.Count);
+                return;
+            case SendAll:
+                SendAllNow();
                 return;
             case ListSaf:
                 Sender.Tell(_entries.Select(e => new SafEntryInfo(_channel, e.Key, e.Value.Queued, e.Value.Attempts, e.Value.Reason)).ToList());
@@ -97,6 +96,15 @@ internal sealed class SafQueue : PersistentActor
             default:
                 Unhandled(command);
                 return;
+        }
+    }
+
+    private void SendAllNow()
+    {
+        foreach (var (id, entry) in _entries)
+        {
+            entry.LastSent = DateTimeOffset.UtcNow;
+            Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++));
         }
     }
 
@@ -134,6 +142,12 @@ internal sealed class SafQueue : PersistentActor
 
     /// <summary>To the channel: the queue's length.</summary>
     internal sealed record Depth(int Count);
+
+    /// <summary>From the channel: a connection signed on, send every queued advice now.</summary>
+    internal sealed class SendAll
+    {
+        public static SendAll Instance { get; } = new();
+    }
 
     private sealed class Retry
     {
