@@ -319,9 +319,13 @@ public abstract class PersistentActor : Actor
             if (self.IsStopped) return;
             // Read the highest sequence number first: anything committed up to it is replayed below (unless deleted),
             // and a write by another owner after it makes our next write conflict instead of silently diverging.
-            var highest = await settings.Journal.ReadHighestSequenceNumberAsync(persistenceId).ConfigureAwait(false);
+            // Both reads at once: a new entity costs one round trip and no replay.
+            var highestRead = settings.Journal.ReadHighestSequenceNumberAsync(persistenceId);
+            var snapshotRead = settings.Snapshots is { } store ? store.LoadAsync(persistenceId) : Task.FromResult<Snapshot?>(null);
+            await Task.WhenAll(highestRead, snapshotRead).ConfigureAwait(false);
+            var highest = await highestRead.ConfigureAwait(false);
             long from = 1;
-            if (settings.Snapshots is { } store && await store.LoadAsync(persistenceId).ConfigureAwait(false) is { } snapshot)
+            if (await snapshotRead.ConfigureAwait(false) is { } snapshot)
             {
                 var state = settings.Serializer.Deserialize(snapshot.Manifest, snapshot.Payload);
                 var offer = new SnapshotOffer(new SnapshotMetadata(persistenceId, snapshot.SequenceNumber, snapshot.Created), state);
@@ -330,14 +334,17 @@ public abstract class PersistentActor : Actor
                 highest = Math.Max(highest, snapshot.SequenceNumber);
             }
             var batch = new List<(long, object)>();
-            await foreach (var e in settings.Journal.ReplayAsync(persistenceId, from).ConfigureAwait(false))
+            if (highest >= from) // nothing was ever written after the snapshot (or at all): no replay query
             {
-                batch.Add((e.SequenceNumber, settings.Serializer.Deserialize(e.Manifest, e.Payload)));
-                if (batch.Count == ReplayBatch)
+                await foreach (var e in settings.Journal.ReplayAsync(persistenceId, from).ConfigureAwait(false))
                 {
-                    if (self.IsStopped) return;
-                    self.Tell(new Replayed(owner, batch.ToArray()));
-                    batch.Clear();
+                    batch.Add((e.SequenceNumber, settings.Serializer.Deserialize(e.Manifest, e.Payload)));
+                    if (batch.Count == ReplayBatch)
+                    {
+                        if (self.IsStopped) return;
+                        self.Tell(new Replayed(owner, batch.ToArray()));
+                        batch.Clear();
+                    }
                 }
             }
             if (batch.Count > 0)
