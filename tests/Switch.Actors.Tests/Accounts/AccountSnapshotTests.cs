@@ -1,13 +1,9 @@
 using Switch.Actors.Accounts;
 using Switch.Actors.Accounts.Events;
-using Switch.Actors.Channels;
-using Switch.Actors.Routing;
 using Switch.Actors.Transactions;
 using Switch.Protocol.Framing;
 using Switch.Protocol.Iso8583;
-using Switch.Runtime.Actors;
 using Switch.Runtime.Persistence;
-using Switch.Runtime.TestKit;
 using Switch.Simulators;
 using static Switch.Actors.Tests.Accounts.OnUsSwitch;
 
@@ -17,7 +13,7 @@ namespace Switch.Actors.Tests.Accounts;
 public sealed class AccountSnapshotTests
 {
     /// <summary>35 on-us decisions, one event each: snapshots at #10, #20 and #30, then 5 more events.</summary>
-    private static async Task<List<(IsoMessage Request, AuthorizationResult Result)>> RunAsync(SnapshotSwitch s)
+    private static async Task<List<(IsoMessage Request, AuthorizationResult Result)>> RunAsync(OnUsSwitch s)
     {
         var answers = new List<(IsoMessage, AuthorizationResult)>();
         async Task SendAsync(string code, IsoMessage request) => answers.Add((request, await s.ExpectAsync(code, request)));
@@ -56,7 +52,7 @@ public sealed class AccountSnapshotTests
     [Fact]
     public async Task An_account_restarts_from_its_snapshot_with_the_same_state_and_answers()
     {
-        await using var s = await SnapshotSwitch.CreateAsync(snapshotEvery: 10);
+        await using var s = await OnUsSwitch.CreateAsync(snapshotEvery: 10);
         var answers = await RunAsync(s);
         var before = await s.ShowAsync(Prepaid);
         Assert.Equal(2_000, before.Held);
@@ -81,7 +77,7 @@ public sealed class AccountSnapshotTests
     [Fact]
     public async Task Recovery_needs_only_the_snapshot_and_the_events_after_it()
     {
-        await using var s = await SnapshotSwitch.CreateAsync(snapshotEvery: 10);
+        await using var s = await OnUsSwitch.CreateAsync(snapshotEvery: 10);
         var answers = await RunAsync(s);
         var before = await s.ShowAsync(Prepaid);
         await WaitForSnapshotAsync(s.Snapshots, before.AccountKey, 30);
@@ -102,7 +98,7 @@ public sealed class AccountSnapshotTests
             Behaviour = BankHostBehaviour.ApproveAll with { Latency = Latency.Fixed(TimeSpan.FromSeconds(1)) },
         });
         await bank.StartAsync();
-        await using var s = await SnapshotSwitch.CreateAsync(snapshotEvery: 1, bank);
+        await using var s = await OnUsSwitch.CreateAsync(snapshotEvery: 1, bank: bank);
         Assert.True(await s.Switch.WaitForChannelsAsync(OnUsSwitch.Timeout));
         var card = new Card("4761739001010010", "3012");
 
@@ -117,7 +113,7 @@ public sealed class AccountSnapshotTests
         Assert.Null(await s.Snapshots.LoadAsync(accountKey, maxSequenceNumber: 2));
     }
 
-    private static async Task<AccountView> WaitForInFlightAsync(SnapshotSwitch s, Card card)
+    private static async Task<AccountView> WaitForInFlightAsync(OnUsSwitch s, Card card)
     {
         var deadline = DateTime.UtcNow + OnUsSwitch.Timeout;
         while (true)
@@ -128,97 +124,5 @@ public sealed class AccountSnapshotTests
             Assert.True(DateTime.UtcNow < deadline, "the purchase never went to the bank");
             await Task.Delay(10);
         }
-    }
-
-    /// <summary>
-    /// Like <see cref="OnUsSwitch"/> with <see cref="PaymentSwitchOptions.SnapshotEvery"/> set: the prepaid on-us range,
-    /// and with a bank host, cards 476173... through channel bank-1 to it.
-    /// </summary>
-    private sealed class SnapshotSwitch : IAsyncDisposable
-    {
-        private readonly PersistentTestSystem _test;
-        private readonly PaymentSwitchOptions _options;
-        private ActorSystem _system;
-        private int _restarts;
-
-        private SnapshotSwitch(PersistentTestSystem test, PaymentSwitchOptions options, ManualClock clock)
-        {
-            _test = test;
-            _options = options;
-            _system = test.System;
-            Journal = test.Journal;
-            Snapshots = test.Snapshots;
-            Clock = clock;
-            Terminal = new TransactionFactory(Dialects.Iso87Ascii, clock: clock);
-            Switch = PaymentSwitch.Start(test.System, options);
-        }
-
-        public ManualClock Clock { get; }
-
-        public TransactionFactory Terminal { get; }
-
-        public PaymentSwitch Switch { get; private set; }
-
-        public EventJournal Journal { get; private set; }
-
-        public SnapshotStore Snapshots { get; private set; }
-
-        public static async Task<SnapshotSwitch> CreateAsync(int snapshotEvery, BankHostSimulator? bank = null)
-        {
-            var clock = new ManualClock(OnUsSwitch.Start);
-            List<ChannelOptions> channels = [];
-            List<BinRange> ranges = [new BinRange("601100", "601100", "switch", "prepaid", OnUs: true, [])];
-            if (bank is not null)
-            {
-                channels.Add(new ChannelOptions("bank-1", "bank-a", "127.0.0.1", bank.Endpoint.Port, Dialects.Iso87Ascii, FrameFormat.Binary2)
-                {
-                    ReconnectDelay = TimeSpan.FromMilliseconds(200),
-                });
-                ranges.Add(new BinRange("476173", "476173", "bank-a", "debit", OnUs: false, [new RouteCandidate("bank-1")]));
-            }
-            var options = new PaymentSwitchOptions(channels, ranges,
-                new Dictionary<string, ProductLimits> { ["prepaid"] = new() { OpeningBalance = 10_000 }, ["debit"] = new() }, KeyHex)
-            {
-                Clock = clock,
-                AccountShards = 16,
-                AuthorizationTimeout = OnUsSwitch.Timeout,
-                SnapshotEvery = snapshotEvery,
-            };
-            var test = await PersistentTestSystem.CreateAsync(PaymentSwitch.Serializer());
-            try
-            {
-                return new SnapshotSwitch(test, options, clock);
-            }
-            catch
-            {
-                await test.DisposeAsync();
-                throw;
-            }
-        }
-
-        public Task<AuthorizationResult> SendAsync(IsoMessage request) => Switch.AuthorizeAsync(Acquirer, request);
-
-        public async Task<AuthorizationResult> ExpectAsync(string responseCode, IsoMessage request)
-        {
-            var result = await SendAsync(request);
-            Assert.True(result.ResponseCode == responseCode,
-                $"{request.Mti} amount {request.Amount}: expected RC {responseCode}, got {result.ResponseCode} ({result.Reason})");
-            return result;
-        }
-
-        public Task<AccountView> ShowAsync(Card card) => Switch.ShowAccountAsync(card.Pan, OnUsSwitch.Timeout);
-
-        /// <summary>Stops the actor system, runs <paramref name="whileStopped"/>, and starts the switch in a new one on the same database.</summary>
-        public async Task RestartAsync(Func<Task>? whileStopped = null)
-        {
-            await _system.TerminateAsync();
-            if (whileStopped is not null)
-                await whileStopped();
-            var (system, journal, snapshots) = await _test.OpenAsync(PaymentSwitch.Serializer(), "restarted-" + ++_restarts);
-            (_system, Journal, Snapshots) = (system, journal, snapshots);
-            Switch = PaymentSwitch.Start(system, _options);
-        }
-
-        public ValueTask DisposeAsync() => _test.DisposeAsync();
     }
 }

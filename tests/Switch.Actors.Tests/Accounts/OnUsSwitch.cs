@@ -1,6 +1,9 @@
 using Switch.Actors.Accounts;
+using Switch.Actors.Channels;
 using Switch.Actors.Routing;
+using Switch.Protocol.Framing;
 using Switch.Protocol.Iso8583;
+using Switch.Runtime.Persistence;
 using Switch.Runtime.Actors;
 using Switch.Runtime.TestKit;
 using Switch.Simulators;
@@ -8,9 +11,9 @@ using Switch.Simulators;
 namespace Switch.Actors.Tests.Accounts;
 
 /// <summary>
-/// A payment switch without banks on a temporary SQLite journal: on-us BIN ranges, one per product, a manual clock,
-/// and a terminal that sends requests built by the simulators' <see cref="TransactionFactory"/>. Restartable on the
-/// same journal as a new process would be.
+/// A payment switch on a temporary SQLite journal: on-us BIN ranges, one per product, a manual clock, and a terminal
+/// that sends requests built by the simulators' <see cref="TransactionFactory"/>; with a bank host, cards 476173...
+/// go to it through channel bank-1. Restartable on the same journal as a new process would be.
 /// </summary>
 internal sealed class OnUsSwitch : IAsyncDisposable
 {
@@ -42,6 +45,8 @@ internal sealed class OnUsSwitch : IAsyncDisposable
     {
         _test = test;
         _system = test.System;
+        Journal = test.Journal;
+        Snapshots = test.Snapshots;
         Options = options;
         Clock = clock;
         Terminal = new TransactionFactory(Dialects.Iso87Ascii, clock: clock);
@@ -56,16 +61,27 @@ internal sealed class OnUsSwitch : IAsyncDisposable
 
     public PaymentSwitch Switch { get; private set; }
 
+    public EventJournal Journal { get; private set; }
+
+    public SnapshotStore Snapshots { get; private set; }
+
     public static readonly DateTimeOffset Start = new(2030, 6, 15, 10, 0, 0, TimeSpan.Zero);
 
-    public static async Task<OnUsSwitch> CreateAsync(TimeSpan? holdExpiry = null)
+    public static async Task<OnUsSwitch> CreateAsync(TimeSpan? holdExpiry = null, int snapshotEvery = 500, BankHostSimulator? bank = null)
     {
         var clock = new ManualClock(Start);
         var unlimited = new ProductLimits { OpeningBalance = 1_000_000 };
         var options = new PaymentSwitchOptions(
-            Channels: [],
+            Channels: bank is null ? [] :
+            [
+                new ChannelOptions("bank-1", "bank-a", "127.0.0.1", bank.Endpoint.Port, Dialects.Iso87Ascii, FrameFormat.Binary2)
+                {
+                    ReconnectDelay = TimeSpan.FromMilliseconds(200),
+                },
+            ],
             BinRanges:
             [
+                new BinRange("476173", "476173", "bank-a", "debit", OnUs: false, bank is null ? [] : [new RouteCandidate("bank-1")]),
                 new BinRange("601100", "601100", "switch", "prepaid", OnUs: true, []),
                 new BinRange("601101", "601101", "switch", "single", OnUs: true, []),
                 new BinRange("601102", "601102", "switch", "daily-amount", OnUs: true, []),
@@ -75,6 +91,7 @@ internal sealed class OnUsSwitch : IAsyncDisposable
             Products: new Dictionary<string, ProductLimits>
             {
                 ["prepaid"] = new() { OpeningBalance = 10_000 },
+                ["debit"] = new(),
                 ["single"] = unlimited with { SingleAmount = 5_000 },
                 ["daily-amount"] = unlimited with { DailyAmount = 8_000 },
                 ["daily-count"] = unlimited with { DailyCount = 3 },
@@ -84,6 +101,7 @@ internal sealed class OnUsSwitch : IAsyncDisposable
         {
             Clock = clock,
             HoldExpiry = holdExpiry ?? TimeSpan.FromDays(7),
+            SnapshotEvery = snapshotEvery,
             AccountShards = 16,
             AuthorizationTimeout = Timeout,
         };
@@ -113,12 +131,14 @@ internal sealed class OnUsSwitch : IAsyncDisposable
 
     public Task<AccountView> ShowAsync(Card card) => Switch.ShowAccountAsync(card.Pan, Timeout);
 
-    /// <summary>Stops the actor system and starts the switch in a new one on the same journal.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the actor system, runs <paramref name="whileStopped"/>, and starts the switch in a new one on the same journal.</summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
     {
         await _system.TerminateAsync();
-        var (system, _, _) = await _test.OpenAsync(PaymentSwitch.Serializer(), "restarted-" + ++_restarts);
-        _system = system;
+        if (whileStopped is not null)
+            await whileStopped();
+        var (system, journal, snapshots) = await _test.OpenAsync(PaymentSwitch.Serializer(), "restarted-" + ++_restarts);
+        (_system, Journal, Snapshots) = (system, journal, snapshots);
         Switch = PaymentSwitch.Start(system, Options);
     }
 
