@@ -101,7 +101,7 @@ public sealed class PaymentSwitch
         if (TransactionKinds.Of(request) is not { } kind)
             return new AuthorizationResult(key, ResponseCodes.InvalidTransaction, null, null, "transaction type not handled");
         var pan = request.Pan;
-        if (pan is null || pan.Length is < 12 or > 19 || !pan.All(char.IsAsciiDigit))
+        if (pan is null || pan.Length is < 12 or > 19 || pan.AsSpan().ContainsAnyExceptInRange('0', '9'))
             return new AuthorizationResult(key, ResponseCodes.InvalidCard, null, null, "missing or malformed PAN");
         var original = kind is TransactionKind.Reversal or TransactionKind.Completion ? TransactionKey.OfOriginal(acquirerId, request) : null;
         var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request);

@@ -48,12 +48,7 @@ public sealed class BinTable
             return null;
         long key = 0;
         for (var i = 0; i < Digits; i++)
-        {
-            var c = i < pan.Length ? pan[i] : '0';
-            if (c is < '0' or > '9')
-                return null;
-            key = key * 10 + (c - '0');
-        }
+            key = key * 10 + (i < pan.Length ? pan[i] - '0' : 0);
         var index = Array.BinarySearch(_starts, key);
         if (index < 0)
             index = ~index - 1;

@@ -13,6 +13,7 @@ public sealed class CardDataProtector
     private const int NonceSize = 12, TagSize = 16;
     private readonly byte[] _accountKeyKey;
     private readonly byte[] _sealKey;
+    private readonly ThreadLocal<AesGcm> _aes; // one key schedule per thread, not per seal (AesGcm is not shared across threads)
 
     /// <summary>Derives the keys from <paramref name="masterKey"/> (at least 32 bytes).</summary>
     public CardDataProtector(ReadOnlySpan<byte> masterKey)
@@ -21,6 +22,7 @@ public sealed class CardDataProtector
             throw new ArgumentException("the card data key must be at least 32 bytes (64 hex digits)", nameof(masterKey));
         _accountKeyKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "switch account key"u8.ToArray());
         _sealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "switch sealed card data"u8.ToArray());
+        _aes = new ThreadLocal<AesGcm>(() => new AesGcm(_sealKey, TagSize));
     }
 
     /// <summary>Parses a hex master key, as configured.</summary>
@@ -58,8 +60,7 @@ public sealed class CardDataProtector
         var sealedBytes = new byte[NonceSize + TagSize + plain.Length];
         var nonce = sealedBytes.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_sealKey, TagSize);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize));
+        _aes.Value!.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize));
         return sealedBytes;
     }
 
@@ -70,8 +71,7 @@ public sealed class CardDataProtector
         if (sealedBytes.Length < NonceSize + TagSize)
             throw new CryptographicException("sealed card data is truncated");
         var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(_sealKey, TagSize);
-        aes.Decrypt(sealedBytes[..NonceSize], sealedBytes[(NonceSize + TagSize)..], sealedBytes.Slice(NonceSize, TagSize), plain);
+        _aes.Value!.Decrypt(sealedBytes[..NonceSize], sealedBytes[(NonceSize + TagSize)..], sealedBytes.Slice(NonceSize, TagSize), plain);
         return plain;
     }
 }

@@ -78,7 +78,6 @@ internal sealed record NodeSettings
         };
         try
         {
-            _ = new BinTable(bins);
             _ = new Router(new BinTable(bins), channels.ToDictionary(x => x.Name, x => new ChannelStatus(x.Name, x.Bank)));
         }
         catch (ArgumentException error)
