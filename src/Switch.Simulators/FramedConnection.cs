@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Switch.Protocol.Framing;
 using Switch.Protocol.Iso8583;
 
@@ -11,22 +10,19 @@ namespace Switch.Simulators;
 internal delegate bool FrameHandler(in Frame frame);
 
 /// <summary>
-/// One TCP connection carrying framed ISO 8583 messages. A read loop hands each frame to a handler; a single write
-/// loop drains a queue of outbound frames, so any thread can send without a lock and frames queued together leave in
-/// one flush.
+/// One TCP connection carrying framed ISO 8583 messages. A read loop hands each frame to a handler; the protocol
+/// library's <see cref="MessageWriter"/> sends, so any thread can send without a lock and frames queued together leave
+/// in one flush.
 /// </summary>
 internal sealed class FramedConnection
 {
-    private const int FramesPerFlush = 256;
-
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly FrameFormat _format;
     private readonly FrameHandler _onFrame;
-    private readonly Channel<Outbound> _outbound =
-        Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly PipeWriter _output;
+    private readonly MessageWriter _writer;
     private readonly CancellationTokenSource _closing = new();
-    private readonly byte[] _body;
     private Exception? _writeError;
     private int _closed;
 
@@ -37,21 +33,18 @@ internal sealed class FramedConnection
         _stream = new NetworkStream(socket, ownsSocket: true);
         _format = format;
         _onFrame = onFrame;
-        _body = new byte[format.MaxBodyLength];
+        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _writer = new MessageWriter(_output, format);
     }
 
     /// <summary>Cancelled when the connection closes, for work that should end with it.</summary>
     public CancellationToken Closing => _closing.Token;
 
     /// <summary>Queues a message; false when the connection is closed.</summary>
-    public bool Send(IsoMessage message, Tpdu? tpdu) => _outbound.Writer.TryWrite(new Outbound(message, default, tpdu, null));
+    public bool Send(IsoMessage message, Tpdu? tpdu) => _writer.TryWrite(message, tpdu);
 
     /// <summary>Queues a body as it is; the task completes once it is flushed to the socket.</summary>
-    public Task SendRawAsync(ReadOnlyMemory<byte> body, Tpdu? tpdu)
-    {
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _outbound.Writer.TryWrite(new Outbound(null, body, tpdu, written)) ? written.Task : Task.FromException(Closed());
-    }
+    public Task SendRawAsync(ReadOnlyMemory<byte> body, Tpdu? tpdu) => _writer.WriteRawAsync(body, tpdu);
 
     /// <summary>
     /// Runs the connection until either side closes it. Returns why it ended: null when the peer closed it or
@@ -83,7 +76,7 @@ internal sealed class FramedConnection
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        _outbound.Writer.TryComplete();
+        _writer.Complete();
         _closing.Cancel();
         _socket.Dispose();
     }
@@ -120,7 +113,7 @@ internal sealed class FramedConnection
             }
             else if (_format.AnswerKeepAlives)
             {
-                _outbound.Writer.TryWrite(default);
+                _writer.TryWriteKeepAlive();
             }
         }
 
@@ -129,25 +122,9 @@ internal sealed class FramedConnection
 
     private async Task WriteLoopAsync()
     {
-        var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var queue = _outbound.Reader;
-        var awaitingFlush = new List<TaskCompletionSource>();
         try
         {
-            while (await queue.WaitToReadAsync().ConfigureAwait(false))
-            {
-                var unflushed = 0;
-                while (unflushed < FramesPerFlush && queue.TryRead(out var item))
-                {
-                    Write(output, item);
-                    if (item.Written is { } written) awaitingFlush.Add(written);
-                    unflushed++;
-                }
-
-                await output.FlushAsync(_closing.Token).ConfigureAwait(false);
-                foreach (var written in awaitingFlush) written.TrySetResult();
-                awaitingFlush.Clear();
-            }
+            await _writer.RunAsync(_closing.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -156,11 +133,9 @@ internal sealed class FramedConnection
         finally
         {
             Close();
-            foreach (var written in awaitingFlush) written.TrySetException(Closed());
-            while (queue.TryRead(out var item)) item.Written?.TrySetException(Closed());
             try
             {
-                await output.CompleteAsync().ConfigureAwait(false);
+                await _output.CompleteAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
             {
@@ -168,26 +143,4 @@ internal sealed class FramedConnection
             }
         }
     }
-
-    private void Write(PipeWriter output, in Outbound item)
-    {
-        if (item.Message is { } message)
-        {
-            var length = message.Encode(_body);
-            FrameWriter.WriteMessage(output, _format, _body.AsSpan(0, length), item.Tpdu);
-        }
-        else if (!item.Raw.IsEmpty)
-        {
-            FrameWriter.WriteMessage(output, _format, item.Raw.Span, item.Tpdu);
-        }
-        else
-        {
-            FrameWriter.WriteKeepAlive(output, _format);
-        }
-    }
-
-    private static IOException Closed() => new("the connection is closed");
-
-    /// <summary>A message, a raw body, or (both empty) a keep-alive.</summary>
-    private readonly record struct Outbound(IsoMessage? Message, ReadOnlyMemory<byte> Raw, Tpdu? Tpdu, TaskCompletionSource? Written);
 }
