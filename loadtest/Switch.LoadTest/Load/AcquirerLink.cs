@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using Switch.Protocol.Iso8583;
+using Switch.Simulators;
+
+namespace Switch.LoadTest.Load;
+
+/// <summary>
+/// One acquirer connection (one terminal) that comes back by itself: when the switch drops it (a crash, a restart),
+/// the next send waits for a new connection, retried every reconnect delay until the run is cancelled.
+/// </summary>
+internal sealed class AcquirerLink(EndPoint endpoint, AcquirerClientOptions options, TimeSpan reconnectDelay, TransactionFactory factory) : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private Task<AcquirerClient>? _current;
+    private long _reconnects;
+
+    /// <summary>Builds this terminal's requests (its STAN counter).</summary>
+    public TransactionFactory Factory => factory;
+
+    /// <summary>Connections made after the first.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public async Task<IsoMessage> SendAsync(IsoMessage request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var client = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await client.SendAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<AcquirerClient> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_current is { IsCompletedSuccessfully: true } done && done.Result.Closed.IsCompleted)
+            {
+                _ = done.Result.DisposeAsync().AsTask();
+                _current = null;
+                Interlocked.Increment(ref _reconnects);
+            }
+            if (_current is { IsFaulted: true } or { IsCanceled: true })
+                _current = null;
+            return (_current ??= ConnectAsync(cancellationToken)).WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task<AcquirerClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await AcquirerClient.ConnectAsync(endpoint, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(reconnectDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task<AcquirerClient>? current;
+        lock (_gate)
+            current = _current;
+        if (current is { IsCompletedSuccessfully: true })
+            await current.Result.DisposeAsync().ConfigureAwait(false);
+    }
+}

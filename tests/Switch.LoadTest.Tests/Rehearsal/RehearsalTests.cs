@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Switch.LoadTest.Rehearsal;
+using Switch.LoadTest.Scenarios;
+
+namespace Switch.LoadTest.Tests.Rehearsal;
+
+/// <summary>
+/// Whole rehearsals as operators run them: the real switch-node process on its SQLite journal, bank host simulators
+/// on loopback, the shipped scenario files, reconciliation against the journal and the report on disk. One at a
+/// time: both share the machine's two cores with the switch.
+/// </summary>
+[Collection(RehearsalCollection.Name)]
+public sealed class RehearsalTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("rehearsal-").FullName;
+
+    [Fact]
+    public async Task Smoke_passes_its_slos_with_nothing_lost_duplicated_phantom_or_unanswered()
+    {
+        var log = new StringWriter();
+        var exit = await Rehearsals.RehearseAsync(ScenarioReader.Load(Repository.Path("hocon", "loadtest", "smoke.conf")), _out, captureFile: null, log,
+            CancellationToken.None);
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_out, "summary.json")));
+        var root = summary.RootElement;
+        Assert.True(exit == 0, log.ToString());
+        Assert.True(root.GetProperty("slo_passed").GetBoolean());
+        Assert.Equal("smoke", root.GetProperty("scenario").GetString());
+        foreach (var zero in new[] { "lost", "duplicated", "phantom", "unanswered" })
+            Assert.Equal(0, root.GetProperty(zero).GetInt64());
+        // 10 s ramp 50 -> 200, 40 s at 200, 10 s at 400: 1,250 + 8,000 + 4,000 transactions on the timetable.
+        Assert.Equal(221.7, root.GetProperty("tps_target").GetDouble(), 1);
+        Assert.InRange(root.GetProperty("sent").GetInt64(), 13_250, 16_000); // plus completions, reversals, duplicates
+        Assert.True(root.GetProperty("approved").GetInt64() > 12_000);
+        Assert.True(root.GetProperty("per_channel").GetProperty("bank-a").GetProperty("requests").GetInt64() > 4_000);
+        Assert.True(root.GetProperty("per_channel").GetProperty("on-us").GetProperty("requests").GetInt64() > 1_000);
+        Assert.InRange(File.ReadAllLines(Path.Combine(_out, "timeseries.csv")).Length - 1, 60, 63);
+        Assert.Contains("<svg", await File.ReadAllTextAsync(Path.Combine(_out, "report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chaos_smoke_loses_nothing_through_a_bank_outage_an_isolated_breaker_and_a_killed_switch()
+    {
+        var log = new StringWriter();
+        var exit = await Rehearsals.RehearseAsync(ScenarioReader.Load(Repository.Path("hocon", "loadtest", "chaos-smoke.conf")), _out, captureFile: null, log,
+            CancellationToken.None);
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_out, "summary.json")));
+        var root = summary.RootElement;
+        Assert.True(exit == 0, log.ToString());
+        foreach (var zero in new[] { "lost", "duplicated", "phantom", "unanswered" })
+            Assert.Equal(0, root.GetProperty(zero).GetInt64());
+        var events = root.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["bank-down", "bank-down-end", "breaker-isolate", "breaker-close", "switch-kill", "switch-start"], events);
+        Assert.DoesNotContain(root.GetProperty("events").EnumerateArray(), e => e.GetProperty("description").GetString()!.Contains("FAILED", StringComparison.Ordinal));
+        // The outage shows: bank-b's requests while it was down were answered with a failure code, not approved.
+        Assert.True(root.GetProperty("timeouts").GetInt64() + root.GetProperty("declined").GetInt64() > 100, log.ToString());
+        Assert.True(root.GetProperty("per_channel").GetProperty("bank-b").GetProperty("breaker_trips").GetInt64() >= 1);
+    }
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RehearsalCollection
+{
+    public const string Name = "rehearsals";
+}
