@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Switch.Actors.Accounts;
 using Switch.Actors.Channels;
+using Switch.Actors.Metrics;
 using Switch.Actors.Routing;
 using Switch.Actors.Security;
 using Switch.Actors.Transactions;
@@ -98,22 +99,33 @@ public sealed class PaymentSwitch
     public async Task<AuthorizationResult> AuthorizeAsync(string acquirerId, IsoMessage request)
     {
         var key = TransactionKey.Of(acquirerId, request);
-        if (TransactionKinds.Of(request) is not { } kind)
-            return new AuthorizationResult(key, ResponseCodes.InvalidTransaction, null, null, "transaction type not handled");
-        var pan = request.Pan;
-        if (pan is null || pan.Length is < 12 or > 19 || pan.AsSpan().ContainsAnyExceptInRange('0', '9'))
-            return new AuthorizationResult(key, ResponseCodes.InvalidCard, null, null, "missing or malformed PAN");
-        var original = kind is TransactionKind.Reversal or TransactionKind.Completion ? TransactionKey.OfOriginal(acquirerId, request) : null;
-        var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request);
         try
         {
-            return await _accounts.Ask<AuthorizationResult>(command, _options.AuthorizationTimeout, _system).ConfigureAwait(false);
+            if (TransactionKinds.Of(request) is not { } kind)
+                return Answered(request, new AuthorizationResult(key, ResponseCodes.InvalidTransaction, null, null, "transaction type not handled"));
+            var pan = request.Pan;
+            if (pan is null || pan.Length is < 12 or > 19 || pan.AsSpan().ContainsAnyExceptInRange('0', '9'))
+                return Answered(request, new AuthorizationResult(key, ResponseCodes.InvalidCard, null, null, "missing or malformed PAN"));
+            var original = kind is TransactionKind.Reversal or TransactionKind.Completion ? TransactionKey.OfOriginal(acquirerId, request) : null;
+            var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request);
+            return Answered(request, await _accounts.Ask<AuthorizationResult>(command, _options.AuthorizationTimeout, _system).ConfigureAwait(false));
         }
         catch (AskTimeoutException)
         {
             Interlocked.Increment(ref _timeouts);
-            return new AuthorizationResult(key, ResponseCodes.IssuerUnavailable, null, null, "no decision in time");
+            return Answered(request, new AuthorizationResult(key, ResponseCodes.IssuerUnavailable, null, null, "no decision in time"));
         }
+        catch
+        {
+            SwitchMetrics.TransactionAnswered(request.Mti, ResponseCodes.SystemMalfunction); // what the listener answers a failed decision
+            throw;
+        }
+    }
+
+    private static AuthorizationResult Answered(IsoMessage request, AuthorizationResult result)
+    {
+        SwitchMetrics.TransactionAnswered(request.Mti, result.ResponseCode);
+        return result;
     }
 
     /// <summary>

@@ -7,17 +7,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switch.Actors;
 using Switch.Node.Acquirers;
+using Switch.Node.Admin;
 using Switch.Node.Configuration;
 using Switch.Runtime.Actors;
+using Switch.Runtime.Metrics;
 using Switch.Runtime.Persistence;
 using Switch.Simulators;
 
 namespace Switch.Node;
 
 /// <summary>
-/// One running node: the journal, the actor system with the payment switch, the acquirer listeners (Kestrel), and
-/// in demo mode the bank host simulator. <see cref="StopAsync"/> is the graceful stop that SIGTERM triggers: stop
-/// taking requests, finish those in flight (bounded), flush the journal.
+/// One running node: the journal, the actor system with the payment switch, the admin endpoint, the acquirer
+/// listeners (Kestrel), and in demo mode the bank host simulator. <see cref="StopAsync"/> is the graceful stop that
+/// SIGTERM triggers: stop taking requests, finish those in flight (bounded), flush the journal.
 /// </summary>
 internal sealed class SwitchNode : IAsyncDisposable
 {
@@ -29,10 +31,13 @@ internal sealed class SwitchNode : IAsyncDisposable
     private readonly BankHostSimulator? _demoBank;
     private readonly WebApplication? _server;
     private readonly List<(AcquirerListener Listener, ListenOptions Endpoint)> _listeners;
+    private readonly NodeHealth _health;
+    private readonly AdminServer? _admin;
     private int _stopped;
 
     private SwitchNode(NodeSettings settings, ILogger log, EventJournal journal, SnapshotStore snapshots, ActorSystem system,
-        BankHostSimulator? demoBank, PaymentSwitch payments, WebApplication? server, List<(AcquirerListener, ListenOptions)> listeners)
+        BankHostSimulator? demoBank, PaymentSwitch payments, WebApplication? server, List<(AcquirerListener, ListenOptions)> listeners,
+        NodeHealth health, AdminServer? admin)
     {
         _settings = settings;
         _log = log;
@@ -43,6 +48,8 @@ internal sealed class SwitchNode : IAsyncDisposable
         Payments = payments;
         _server = server;
         _listeners = listeners;
+        _health = health;
+        _admin = admin;
     }
 
     /// <summary>The payment switch.</summary>
@@ -55,9 +62,14 @@ internal sealed class SwitchNode : IAsyncDisposable
     public IReadOnlyList<(AcquirerListener Listener, IPEndPoint Endpoint)> Acquirers =>
         _listeners.Select(l => (l.Listener, (IPEndPoint)l.Endpoint.EndPoint)).ToList();
 
+    /// <summary>The admin endpoint's bound address (port 0 in the settings becomes the real one); null when it is disabled.</summary>
+    public IPEndPoint? AdminEndpoint => _admin?.Endpoint;
+
     public static async Task<SwitchNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory)
     {
         var log = loggerFactory.CreateLogger("Switch.Node");
+        // Counting starts when the collector listens: before the journal and the actors exist.
+        var metrics = settings.Admin.Enabled ? new MetricsCollector() : null;
         var (journal, snapshots) = await OpenJournalAsync(settings.Journal, loggerFactory).ConfigureAwait(false);
         var system = ActorSystem.Create(settings.NodeId, loggerFactory);
         system.UsePersistence(journal, snapshots, PaymentSwitch.Serializer());
@@ -87,9 +99,19 @@ internal sealed class SwitchNode : IAsyncDisposable
             };
         }
         var paymentSwitch = PaymentSwitch.Start(system, payments);
+        var health = new NodeHealth();
+        AdminServer? admin = null;
+        if (settings.Admin.Enabled)
+        {
+            admin = await AdminServer.StartAsync(settings, paymentSwitch, health, metrics!, loggerFactory).ConfigureAwait(false);
+            log.LogInformation("admin endpoint listening on {Endpoint}", admin.Endpoint);
+            if (settings.Admin.Token.Length == 0)
+                log.LogWarning("no admin token is configured (switch.admin.token or SWITCH_ADMIN_TOKEN): the admin endpoint refuses every call but the health checks");
+        }
         await paymentSwitch.WhenControlsRecoveredAsync(settings.Journal.ReadTimeout).ConfigureAwait(false); // no request routed without them
         var listeners = settings.Acquirers.Select(a => new AcquirerListener(a, paymentSwitch, loggerFactory.CreateLogger("Switch.Acquirers"))).ToList();
         var bound = new List<(AcquirerListener, ListenOptions)>();
+        var acquirers = new List<AcquirerView>();
         WebApplication? server = null;
         if (listeners.Count > 0)
         {
@@ -111,16 +133,21 @@ internal sealed class SwitchNode : IAsyncDisposable
             server = builder.Build();
             await server.StartAsync().ConfigureAwait(false);
             foreach (var (listener, endpoint) in bound)
+            {
                 log.LogInformation("acquirer {Listener} (acquirer id {AcquirerId}, {Dialect}, {Framing}) listening on {Endpoint}",
                     listener.Settings.Name, listener.Settings.AcquirerId, listener.Settings.Dialect.Name, listener.Settings.Framing.LengthHeader, endpoint.EndPoint);
+                acquirers.Add(new AcquirerView(listener.Settings.Name, listener.Settings.AcquirerId, endpoint.EndPoint.ToString()!,
+                    listener.Settings.Dialect.Name, listener.Settings.Framing.LengthHeader.ToString()));
+            }
         }
+        health.MarkReady(acquirers);
         if (!await paymentSwitch.WaitForChannelsAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
             log.LogWarning("not every bank channel is signed on yet; the router skips those until they are");
         var unfinished = await paymentSwitch.ReverseUnfinishedAsync(journal).ConfigureAwait(false);
         if (unfinished > 0)
             log.LogWarning("{Accounts} accounts had transactions in flight at the last stop: they are answered 91 and reversed", unfinished);
         log.LogInformation("node {Node} started", settings.NodeId);
-        return new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound);
+        return new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound, health, admin);
     }
 
     private static async Task<(EventJournal, SnapshotStore)> OpenJournalAsync(PersistenceOptions options, ILoggerFactory loggerFactory) => options switch
@@ -137,6 +164,7 @@ internal sealed class SwitchNode : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
             return;
+        _health.MarkStopping();
         _log.LogInformation("node {Node} stopping: finishing in-flight transactions (at most {Timeout})", _settings.NodeId, _settings.ShutdownTimeout);
         foreach (var (listener, _) in _listeners)
             listener.Drain();
@@ -153,6 +181,8 @@ internal sealed class SwitchNode : IAsyncDisposable
             }
             await _server.DisposeAsync().ConfigureAwait(false);
         }
+        if (_admin is not null) // after the acquirers' traffic, before the actors it asks
+            await _admin.StopAsync(_settings.ShutdownTimeout).ConfigureAwait(false);
         await _system.TerminateAsync().ConfigureAwait(false);
         await _journal.DisposeAsync().ConfigureAwait(false);
         await _snapshots.DisposeAsync().ConfigureAwait(false);

@@ -15,6 +15,8 @@ internal sealed class TestNode : IAsyncDisposable
 {
     public const string CardDataKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
+    public const string AdminToken = "test-admin-token";
+
     private TestNode(SwitchNode node, string directory, string configFile, string[] overrides)
     {
         Node = node;
@@ -33,6 +35,8 @@ internal sealed class TestNode : IAsyncDisposable
 
     public IPEndPoint AcquirerEndpoint => Node.Acquirers[0].Endpoint;
 
+    public IPEndPoint AdminEndpoint => Node.AdminEndpoint!;
+
     /// <summary>Starts a node with <paramref name="hocon"/> (inside <c>switch { }</c>) in a new temp directory.</summary>
     public static async Task<TestNode> StartAsync(string hocon, params string[] overrides)
     {
@@ -46,6 +50,7 @@ internal sealed class TestNode : IAsyncDisposable
               logging.file = ""
               security.card-data-key = "{{CardDataKey}}"
               acquirers = [ { name = test-acquirer, acquirer-id = "000042", port = 0 } ]
+              admin.token = "{{AdminToken}}"
               {{hocon}}
             }
             """);
@@ -60,7 +65,8 @@ internal sealed class TestNode : IAsyncDisposable
 
     private static async Task<TestNode> StartAsync(string directory, string file, string[] overrides)
     {
-        var settings = NodeSettings.Read(Program.Load(file, overrides));
+        // Any free port for the admin endpoint, so that test nodes never meet each other (or a node on this machine) on 9110.
+        var settings = NodeSettings.Read(Program.Load(file, [.. overrides, "--switch:admin:port=0"]));
         var node = await SwitchNode.StartAsync(settings, NullLoggerFactory.Instance);
         return new TestNode(node, directory, file, overrides);
     }

@@ -65,7 +65,18 @@ internal sealed class LoadDriver : IAsyncDisposable
     public async Task RunAsync(CancellationToken drained)
     {
         var schedule = new RateSchedule(_scenario.Phases);
-        var timetable = new Thread(() => RunTimetable(schedule, drained)) { IsBackground = true, Name = "loadtest-timetable", Priority = ThreadPriority.AboveNormal };
+        var timetableDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var timetable = new Thread(() =>
+        {
+            try
+            {
+                RunTimetable(schedule, drained);
+            }
+            finally
+            {
+                timetableDone.SetResult();
+            }
+        }) { IsBackground = true, Name = "loadtest-timetable", Priority = ThreadPriority.AboveNormal };
         timetable.Start();
         var saturating = new List<Task>();
         var phaseStart = TimeSpan.Zero;
@@ -76,7 +87,7 @@ internal sealed class LoadDriver : IAsyncDisposable
             phaseStart += phase.Duration;
         }
         await Task.WhenAll(saturating).ConfigureAwait(false);
-        await Task.Run(timetable.Join, CancellationToken.None).ConfigureAwait(false);
+        await timetableDone.Task.ConfigureAwait(false);
         Leave();
         try
         {

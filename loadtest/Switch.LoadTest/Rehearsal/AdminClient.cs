@@ -17,20 +17,20 @@ internal sealed class AdminClient(string baseAddress, string token) : IDisposabl
     };
 
     /// <summary>Opens a channel's breaker until it is closed again (operator isolation).</summary>
-    public Task IsolateAsync(string channel, CancellationToken cancellationToken) => PostAsync($"api/channels/{Uri.EscapeDataString(channel)}/isolate", cancellationToken);
+    public Task IsolateAsync(string channel, CancellationToken cancellationToken) => PostAsync($"channels/{Uri.EscapeDataString(channel)}/isolate", cancellationToken);
 
     /// <summary>Closes a channel's breaker.</summary>
-    public Task CloseAsync(string channel, CancellationToken cancellationToken) => PostAsync($"api/channels/{Uri.EscapeDataString(channel)}/close", cancellationToken);
+    public Task CloseAsync(string channel, CancellationToken cancellationToken) => PostAsync($"channels/{Uri.EscapeDataString(channel)}/close", cancellationToken);
 
     /// <summary>Every channel's breaker state ("closed", "open", "half-open", "isolated" ...).</summary>
     public async Task<Dictionary<string, string>> BreakerStatesAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync("api/channels", cancellationToken).ConfigureAwait(false);
+        using var response = await _http.GetAsync("channels", cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
             cancellationToken: cancellationToken).ConfigureAwait(false);
         var states = new Dictionary<string, string>(StringComparer.Ordinal);
-        var list = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement : document.RootElement.GetProperty("channels");
+        var list = document.RootElement;
         foreach (var channel in list.EnumerateArray())
             states[channel.GetProperty("name").GetString()!] = channel.GetProperty("breaker").GetString()!.ToLowerInvariant();
         return states;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Switch.Actors.Metrics;
 using Switch.Actors.Security;
 using Switch.Actors.Transactions;
 using Switch.Protocol.Iso8583;
@@ -23,6 +24,7 @@ internal sealed class ChannelActor : Actor
     private readonly ChannelStatus _status;
     private readonly CardDataProtector _protector;
     private readonly ChannelBreaker _breaker;
+    private readonly KeyValuePair<string, object?> _metricsTag;
     private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
     private readonly Queue<InFlight> _deadlines = new();
     private readonly Dictionary<string, string> _adviceByMatchKey = new(StringComparer.Ordinal);
@@ -40,6 +42,7 @@ internal sealed class ChannelActor : Actor
         _status = entry.Status;
         _protector = protector;
         _breaker = new ChannelBreaker(_options.Breaker);
+        _metricsTag = SwitchMetrics.ChannelTag(_options.Name);
         _connections = new BankConnection?[_options.Connections];
     }
 
@@ -48,6 +51,7 @@ internal sealed class ChannelActor : Actor
     protected override void PreStart()
     {
         _log = Context.System.LoggerFactory.CreateLogger("Switch.Channels");
+        SwitchMetrics.ObserveChannel(_status);
         StartSaf();
         for (var i = 0; i < _connections.Length; i++)
             Connect(i);
@@ -60,6 +64,7 @@ internal sealed class ChannelActor : Actor
         foreach (var connection in _connections)
             connection?.Abandon();
         _status.Connections = 0;
+        SwitchMetrics.ForgetChannel(_status);
     }
 
     protected override void OnReceive(object message)
@@ -152,10 +157,11 @@ internal sealed class ChannelActor : Actor
             requester.Tell(new BankAnswer(request.TransactionKey, _options.Name, BankOutcome.NotSent, null, ResponseCodes.IssuerUnavailable, "the connection is closing"));
             return;
         }
-        var flight = new InFlight(key, request, requester, connection, now + (long)_options.RequestTimeout.TotalMilliseconds);
+        var flight = new InFlight(key, request, requester, connection, now + (long)_options.RequestTimeout.TotalMilliseconds, Stopwatch.GetTimestamp());
         _inFlight.Add(key, flight);
         _deadlines.Enqueue(flight);
         _status.Requests++;
+        SwitchMetrics.RequestSent(_metricsTag, request.Request.Mti);
         _status.InFlight = _inFlight.Count;
         Publish();
     }
@@ -190,6 +196,7 @@ internal sealed class ChannelActor : Actor
         {
             _status.InFlight = _inFlight.Count;
             var code = message.ResponseCode ?? ResponseCodes.SystemMalfunction;
+            SwitchMetrics.Answered(_metricsTag, code, flight.SentTimestamp);
             if (ResponseCodes.IsSystemFailure(code))
                 _breaker.OnFailure(NowMs);
             else
@@ -230,6 +237,7 @@ internal sealed class ChannelActor : Actor
             {
                 _inFlight.Remove(flight.Key);
                 _status.Timeouts++;
+                SwitchMetrics.TimedOut(_metricsTag);
                 Unanswered(flight, "the bank did not answer in time");
             }
         }
@@ -355,17 +363,21 @@ internal sealed class ChannelActor : Actor
         if (state != _status.Breaker)
         {
             _log.LogWarning("channel {Channel}: breaker {From} -> {To}", _options.Name, _status.Breaker, state);
+            SwitchMetrics.BreakerMoved(_metricsTag, _status.Breaker, state);
             _status.Breaker = state;
         }
     }
 
-    private sealed class InFlight(string key, BankRequest request, ActorRef requester, BankConnection connection, long deadlineMs)
+    private sealed class InFlight(string key, BankRequest request, ActorRef requester, BankConnection connection, long deadlineMs, long sentTimestamp)
     {
         public string Key { get; } = key;
         public BankRequest Request { get; } = request;
         public ActorRef Requester { get; } = requester;
         public BankConnection Connection { get; } = connection;
         public long DeadlineMs { get; } = deadlineMs;
+
+        /// <summary>When it was sent (<see cref="Stopwatch.GetTimestamp"/>), for the bank latency.</summary>
+        public long SentTimestamp { get; } = sentTimestamp;
     }
 
     private sealed class Tick

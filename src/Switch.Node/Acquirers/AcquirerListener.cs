@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -20,9 +21,15 @@ namespace Switch.Node.Acquirers;
 /// </summary>
 internal sealed class AcquirerListener(AcquirerSettings settings, PaymentSwitch payments, ILogger log)
 {
+    // The node's only instrument so far, so its meter lives here; a node metrics class takes both when more come.
+    private static readonly Meter Meter = new("Switch.Node");
+    private static readonly UpDownCounter<int> OpenConnections = Meter.CreateUpDownCounter<int>(
+        "switch.acquirer.connections", "{connection}", "Open acquirer connections, by listener.");
+
     private readonly PaymentSwitch _payments = payments;
     private readonly ILogger _log = log;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ConnectionContext, byte> _open = new();
+    private readonly KeyValuePair<string, object?> _metricsTag = new("listener", settings.Name);
     private int _connections;
     private long _unreadable, _formatErrors, _requests;
     private volatile bool _draining;
@@ -62,6 +69,7 @@ internal sealed class AcquirerListener(AcquirerSettings settings, PaymentSwitch 
         _log.LogInformation("acquirer {Listener}: connection {Id} from {Remote}", settings.Name, connection.ConnectionId, connection.RemoteEndPoint);
         var session = new Session(this, connection);
         _open[connection] = 0;
+        OpenConnections.Add(1, _metricsTag);
         try
         {
             if (_draining)
@@ -72,6 +80,7 @@ internal sealed class AcquirerListener(AcquirerSettings settings, PaymentSwitch 
         {
             _open.TryRemove(connection, out _);
             Interlocked.Decrement(ref _connections);
+            OpenConnections.Add(-1, _metricsTag);
             _log.LogInformation("acquirer {Listener}: connection {Id} closed ({Reason})", settings.Name, connection.ConnectionId, session.CloseReason);
         }
     }

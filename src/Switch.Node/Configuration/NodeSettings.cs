@@ -25,6 +25,7 @@ internal sealed record NodeSettings
     public required IReadOnlyList<string> DemoBankChannels { get; init; }
     public required DemoBankSettings DemoBank { get; init; }
     public required LoggingSettings Logging { get; init; }
+    public required AdminSettings Admin { get; init; }
 
     /// <summary>Reads and validates everything under <c>switch</c>.</summary>
     /// <exception cref="ConfigurationErrorException">A setting is missing or invalid.</exception>
@@ -54,6 +55,8 @@ internal sealed record NodeSettings
             DemoBank = demo,
             Logging = new LoggingSettings(c.GetString("switch:logging:level"), c.GetBool("switch:logging:console"),
                 c.GetString("switch:logging:file") is { Length: > 0 } log ? Path.Combine(dataDir, log) : ""),
+            Admin = new AdminSettings(c.GetBool("switch:admin:enabled"), Address(c, "switch:admin:host"),
+                Port(c, "switch:admin:port", allowZero: true), c.GetString("switch:admin:token")),
         };
     }
 
@@ -249,6 +252,12 @@ internal sealed record NodeSettings
         }
     }
 
+    private static string Address(IConfigurationRoot c, string key)
+    {
+        var host = c.GetString(key);
+        return System.Net.IPAddress.TryParse(host, out _) ? host : throw Error(c, key, $"'{host}' is not an IP address");
+    }
+
     private static string Required(IConfigurationRoot c, string key)
     {
         var value = c.GetString(key);
@@ -293,3 +302,6 @@ internal sealed record DemoBankSettings(bool Enabled, int Port, Dialect Dialect,
 
 /// <summary>Where logs go.</summary>
 internal sealed record LoggingSettings(string Level, bool Console, string File);
+
+/// <summary>The operators' admin endpoint (HTTP + JSON); an empty <paramref name="Token"/> refuses every call but the health checks.</summary>
+internal sealed record AdminSettings(bool Enabled, string Host, int Port, string Token);

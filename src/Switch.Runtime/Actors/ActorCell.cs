@@ -97,6 +97,7 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
             return;
         }
         _mailbox.Enqueue(new Envelope(message, sender));
+        MailboxStatistics.Enqueued();
         // A stop may have drained the mailbox between the check above and the enqueue: drain again, never lose it.
         if (Volatile.Read(ref _state) == Stopped) DrainToDeadLetters();
         else Schedule();
@@ -124,15 +125,17 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
 
     public void Execute()
     {
+        int processed = 0, dequeued = 0;
         try
         {
             ProcessSystemMessages();
-            for (var i = 0; i < _throughput && CanProcess; i++)
+            for (; processed < _throughput && CanProcess; processed++)
             {
                 Envelope envelope;
                 if (_unstashed is { Count: > 0 }) envelope = _unstashed.PopFront();
                 else if (_mailbox.TryDequeue(out envelope))
                 {
+                    dequeued++;
                     if (_capacity > 0) Interlocked.Decrement(ref _mailboxCount);
                 }
                 else break;
@@ -142,6 +145,8 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
         }
         finally
         {
+            if (dequeued > 0) MailboxStatistics.Dequeued(dequeued);
+            if (processed == _throughput && !_mailbox.IsEmpty) MailboxStatistics.Backlog(this);
             // A full fence, not a release store: a Tell that enqueued while we still looked scheduled must be
             // seen by the check below, or the message would sit in the mailbox with nobody scheduled to run it.
             Interlocked.Exchange(ref _scheduled, 0);
@@ -416,7 +421,11 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
 
     private void DrainToDeadLetters()
     {
-        while (_mailbox.TryDequeue(out var envelope)) DeadLetterEnvelope(envelope);
+        while (_mailbox.TryDequeue(out var envelope))
+        {
+            MailboxStatistics.Dequeued(1);
+            DeadLetterEnvelope(envelope);
+        }
     }
 
     private void DeadLetterEnvelope(Envelope envelope)

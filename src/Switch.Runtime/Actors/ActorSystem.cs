@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switch.Runtime.Metrics;
 using Switch.Runtime.Persistence;
 using Switch.Runtime.Scheduling;
 using Switch.Runtime.Serialization;
@@ -28,6 +29,7 @@ public sealed class ActorSystem : IAsyncDisposable
         _root = new ActorCell(this, null, Props.Create(() => new Guardian()), ActorPath.Root(name));
         _root.SendSystemMessage(new Create());
         _user = (ActorCell)_root.ActorOf(Props.Create(() => new Guardian()), "user");
+        RuntimeMetrics.ObserveSystem(this);
     }
 
     /// <summary>Starts an actor system named <paramref name="name"/> (the node's address in actor paths).</summary>
@@ -136,6 +138,7 @@ public sealed class ActorSystem : IAsyncDisposable
     internal void OnStopped(ActorCell cell)
     {
         if (cell != _root) return;
+        RuntimeMetrics.ForgetSystem(this);
         Scheduler.Dispose();
         _terminated.TrySetResult();
     }

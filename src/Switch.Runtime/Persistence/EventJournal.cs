@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Switch.Runtime.Metrics;
 
 namespace Switch.Runtime.Persistence;
 
@@ -28,15 +29,17 @@ public abstract class EventJournal : IAsyncDisposable
         Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly PersistenceOptions _options;
     private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _journalTag;
     private Task _writer = Task.CompletedTask;
     private long _committedTransactions;
     private long _committedEvents;
     private int _disposed;
 
-    private protected EventJournal(string name, PersistenceOptions options, ILogger logger)
+    private protected EventJournal(string name, string backend, PersistenceOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
+        _journalTag = new("journal", backend);
         Guard = new StoreGuard(name, options, logger, OnFailure);
         DefaultWriterId = options.WriterId ?? Guid.NewGuid().ToString("N");
     }
@@ -74,7 +77,10 @@ public abstract class EventJournal : IAsyncDisposable
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled(cancellationToken);
         if (!Guard.Breaker.MayPass())
+        {
+            RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.BreakerOpen, 1);
             return Task.FromException(Guard.BreakerOpenError($"The write of '{write.PersistenceId}' {Range(write)}"));
+        }
         var pending = new PendingWrite(write);
         if (!_queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(GetType().Name);
@@ -92,9 +98,12 @@ public abstract class EventJournal : IAsyncDisposable
         {
             var write = pending.Write;
             if (pending.TryAbandon())
+            {
+                RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.TimedOut, 1);
                 throw new JournalUnavailableException(Name,
                     $"the write of '{write.PersistenceId}' {Range(write)} waited {_options.WriteTimeout.TotalMilliseconds:0} ms " +
                     "behind a slow or unavailable database and was withdrawn: it was not stored.", error);
+            }
             throw new JournalUnavailableException(Name,
                 $"the write of '{write.PersistenceId}' {Range(write)} was not committed within {_options.WriteTimeout.TotalMilliseconds:0} ms: " +
                 "its outcome is unknown (the transaction may still commit; recover from the journal to know).", error);
@@ -365,11 +374,14 @@ public abstract class EventJournal : IAsyncDisposable
     {
         if (!Guard.Breaker.TryAcquire())
         {
+            RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.BreakerOpen, batch.Count);
             foreach (var pending in batch)
                 pending.TrySetException(Guard.BreakerOpenError($"The write of '{pending.Write.PersistenceId}' {Range(pending.Write)}"));
             return;
         }
+        RuntimeMetrics.JournalBatchEvents.Record(events, _journalTag);
         bool[]? rejected;
+        var started = Stopwatch.GetTimestamp();
         using (var deadline = new CancellationTokenSource(_options.WriteTimeout))
         {
             try
@@ -378,6 +390,7 @@ public abstract class EventJournal : IAsyncDisposable
             }
             catch (Exception error)
             {
+                RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.Unavailable, batch.Count);
                 Guard.RecordFailure($"a transaction of {batch.Count} writes ({events} events)", error);
                 var uncertain = error is CommitUncertainException;
                 var cause = StoreGuard.Describe(uncertain ? error.InnerException ?? error : error);
@@ -391,6 +404,7 @@ public abstract class EventJournal : IAsyncDisposable
                 return;
             }
         }
+        RuntimeMetrics.JournalCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _journalTag);
         Guard.Breaker.OnSuccess();
         Interlocked.Increment(ref _committedTransactions);
         var stored = events;
@@ -401,6 +415,7 @@ public abstract class EventJournal : IAsyncDisposable
             {
                 var write = pending.Write;
                 stored -= write.Events.Count;
+                RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.Conflict, 1);
                 pending.TrySetException(new JournalConcurrencyException(write.PersistenceId, write.LowestSequenceNumber, write.HighestSequenceNumber, Name));
             }
             else

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Switch.Runtime.Actors;
+using Switch.Runtime.Metrics;
 
 namespace Switch.Runtime.Sharding;
 
@@ -60,6 +61,7 @@ internal sealed class ShardRegionActor : Actor
     private readonly Dictionary<string, Tracked> _entities = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _lru = new();
     private int _buffered;
+    private int _publishedShards, _publishedEntities;
 
     public ShardRegionActor(string typeName, Func<string, Props> entityProps, IMessageExtractor extractor, ShardingSettings settings)
     {
@@ -68,7 +70,18 @@ internal sealed class ShardRegionActor : Actor
         _extractor = extractor;
         _settings = settings;
         _log = Context.System.LoggerFactory.CreateLogger("Switch.Runtime.Sharding");
+        SystemName = Context.System.Name;
     }
+
+    internal string SystemName { get; }
+
+    internal string TypeName => _typeName;
+
+    /// <summary>Local shards, as last published for the metrics (read from any thread).</summary>
+    internal int ShardCount => Volatile.Read(ref _publishedShards);
+
+    /// <summary>Active entities of the local shards, as last published for the metrics (read from any thread).</summary>
+    internal int EntityCount => Volatile.Read(ref _publishedEntities);
 
     private sealed class ShardSlot
     {
@@ -91,8 +104,11 @@ internal sealed class ShardRegionActor : Actor
 
     private sealed record RetryPlacement(int ShardId);
 
+    protected override void PreStart() => RuntimeMetrics.ObserveRegion(this);
+
     protected override void PostStop()
     {
+        RuntimeMetrics.ForgetRegion(this);
         _stopping.Cancel();
         foreach (var (shardId, slot) in _shards)
         {
@@ -109,12 +125,15 @@ internal sealed class ShardRegionActor : Actor
         {
             case EntityStarted started:
                 OnEntityStarted(started);
+                PublishCounts();
                 break;
             case EntityStopped stopped:
                 if (_entities.Remove(stopped.EntityId, out var gone) && gone.Node is not null) _lru.Remove(gone.Node);
+                PublishCounts();
                 break;
             case ShardStarted shardStarted:
                 ForgetEntitiesOf(shardStarted.ShardId);
+                PublishCounts();
                 break;
             case ShardLocated located:
                 OnShardLocated(located);
@@ -132,6 +151,7 @@ internal sealed class ShardRegionActor : Actor
                 break;
             case Terminated terminated:
                 OnShardTerminated(terminated.Actor);
+                PublishCounts();
                 break;
             case GetRegionStats:
                 Sender.Tell(new RegionStats(_typeName, EntityIdsByShard().ToDictionary(p => p.Key, p => p.Value.Count)), Self);
@@ -248,6 +268,7 @@ internal sealed class ShardRegionActor : Actor
             _localShards[shard] = shardId;
             slot.Target = shard;
             slot.IsLocal = true;
+            PublishCounts();
         }
         else
         {
@@ -286,6 +307,12 @@ internal sealed class ShardRegionActor : Actor
             if (_shards.TryGetValue(victim.ShardId, out var slot) && slot.IsLocal)
                 slot.Target!.Tell(new PassivateEntity(victimId), Self);
         }
+    }
+
+    private void PublishCounts()
+    {
+        Volatile.Write(ref _publishedShards, _localShards.Count);
+        Volatile.Write(ref _publishedEntities, _entities.Count);
     }
 
     private void ForgetEntitiesOf(int shardId)

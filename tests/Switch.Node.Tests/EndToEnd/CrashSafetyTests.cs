@@ -31,6 +31,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
               node.data-dir = "{{_directory}}"
               logging.file = ""
               security.card-data-key = "{{TestNode.CardDataKey}}"
+              admin.port = 0
               acquirers = [ { name = crash-acquirer, acquirer-id = "{{AcquirerId}}", port = 0 } ]
               channels = [ {{BankSimulator.Channel("bank-a-1", "bank-a", _bank)}} ]
               bin-table = [

@@ -23,7 +23,7 @@ public sealed class PostgresJournal : EventJournal
     private NpgsqlConnection? _writer;
 
     private PostgresJournal(PostgresSchema schema, ILogger logger)
-        : base($"postgres journal '{schema.Location} {schema.Options.Schema}.{schema.Options.JournalTable}'", schema.Options, logger)
+        : base($"postgres journal '{schema.Location} {schema.Options.Schema}.{schema.Options.JournalTable}'", "postgres", schema.Options, logger)
     {
         _schema = schema;
         var j = schema.Journal;

@@ -19,7 +19,7 @@ public sealed class SqliteJournal : EventJournal
     private Writer? _writer;
 
     private SqliteJournal(SqliteSchema schema, ILogger logger)
-        : base($"sqlite journal '{schema.FullPath}'", schema.Options, logger)
+        : base($"sqlite journal '{schema.FullPath}'", "sqlite", schema.Options, logger)
     {
         _schema = schema;
         const string columns = "ordering, persistence_id, sequence_number, created, manifest, payload, writer_id, tags";
