@@ -48,6 +48,12 @@ internal static class Swctl
         root.Subcommands.Add(AccountPalette.Create());
         root.Subcommands.Add(SafPalette.Create());
         root.Subcommands.Add(NodePalette.Create());
+        root.Subcommands.Add(TopCommand.Create());
+        root.Subcommands.Add(ClusterPalette.Create());
+        root.Subcommands.Add(ActorPalette.Create());
+        root.Subcommands.Add(LogPalette.Create());
+        root.Subcommands.Add(TxnPalette.Create());
+        root.Subcommands.Add(DcPalette.Create());
         return root;
     }
 }

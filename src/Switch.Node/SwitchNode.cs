@@ -103,7 +103,7 @@ internal sealed class SwitchNode : IAsyncDisposable
         AdminServer? admin = null;
         if (settings.Admin.Enabled)
         {
-            admin = await AdminServer.StartAsync(settings, paymentSwitch, health, metrics!, loggerFactory).ConfigureAwait(false);
+            admin = await AdminServer.StartAsync(settings, paymentSwitch, health, metrics!, system, journal, loggerFactory).ConfigureAwait(false);
             log.LogInformation("admin endpoint listening on {Endpoint}", admin.Endpoint);
             if (settings.Admin.Token.Length == 0)
                 log.LogWarning("no admin token is configured (switch.admin.token or SWITCH_ADMIN_TOKEN): the admin endpoint refuses every call but the health checks");

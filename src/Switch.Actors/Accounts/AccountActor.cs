@@ -24,6 +24,7 @@ internal sealed class AccountActor : PersistentActor
     private readonly string _accountKey;
     private readonly AccountServices _services;
     private readonly Dictionary<string, Txn> _transactions = new(StringComparer.Ordinal);
+    private int _pruneAt = PruneThreshold;
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Hold> _holds = new(StringComparer.Ordinal);
     private ILogger _log = null!;
@@ -133,7 +134,7 @@ internal sealed class AccountActor : PersistentActor
                 pending.Waiters.Add(Sender);
             return;
         }
-        if (_transactions.Count > PruneThreshold)
+        if (_transactions.Count > _pruneAt)
             Prune();
         var pan = command.Request.Pan ?? "";
         _maskedPan ??= PanMask.Mask(pan);
@@ -305,6 +306,7 @@ internal sealed class AccountActor : PersistentActor
 
     private void DecidePending(Pending pending, TransactionDecided decision)
     {
+        decision.Rrn = pending.Command.Request.Rrn ?? ""; // on-us decisions have no start event: the RRN finds them (txn find)
         Persist(decision, e =>
         {
             var original = e.OriginalKey.Length > 0 ? _transactions.GetValueOrDefault(e.OriginalKey) : null;
@@ -579,6 +581,9 @@ internal sealed class AccountActor : PersistentActor
         foreach (var (key, txn) in _transactions)
             if (txn.Decided && txn.DecidedAt < cutoff && !_holds.ContainsKey(key))
                 _transactions.Remove(key);
+        // A busy account keeps more keys than the threshold within the retention: scan again only once it has doubled,
+        // so that pruning stays amortized O(1) per transaction instead of a scan per transaction.
+        _pruneAt = Math.Max(PruneThreshold, _transactions.Count * 2);
     }
 
     private TransactionDecided Decision(string key, TransactionKind kind, long amount, string code, string channel, string reason,

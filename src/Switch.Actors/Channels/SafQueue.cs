@@ -58,7 +58,7 @@ internal sealed class SafQueue : PersistentActor
                 }, queued =>
                 {
                     Apply(queued);
-                    _log.LogInformation("channel {Channel}: reversal advice queued for {Transaction}: {Reason}", _channel, queued.Id, queued.Reason);
+                    _log.LogDebug("channel {Channel}: reversal advice queued for {Transaction}: {Reason}", _channel, queued.Id, queued.Reason);
                     var entry = _entries[queued.Id];
                     Context.Parent.Tell(new SendAdvice(queued.Id, entry.Sealed, entry.Attempts++));
                     Context.Parent.Tell(new Depth(_entries.Count));
@@ -68,7 +68,7 @@ internal sealed class SafQueue : PersistentActor
                 Persist(new ReversalAcknowledged { Id = ack.Id, AtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, done =>
                 {
                     Apply(done);
-                    _log.LogInformation("channel {Channel}: reversal advice for {Transaction} acknowledged by the bank", _channel, done.Id);
+                    _log.LogDebug("channel {Channel}: reversal advice for {Transaction} acknowledged by the bank", _channel, done.Id);
                     Context.Parent.Tell(new Depth(_entries.Count));
                 });
                 return;

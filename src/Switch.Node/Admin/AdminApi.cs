@@ -35,8 +35,8 @@ internal sealed class AdminApi(NodeSettings settings, PaymentSwitch payments, No
 
     private DateTimeOffset Now => settings.Payments.Clock.GetUtcNow();
 
-    /// <summary>The calls that need no token.</summary>
-    public static bool IsHealthCheck(PathString path) => path.StartsWithSegments("/health");
+    /// <summary>The calls that need no token: the health checks, and the dashboard page (it holds no data; it asks for the token).</summary>
+    public static bool NeedsNoToken(PathString path) => path.StartsWithSegments("/health") || path.Equals(DashboardApi.UiPath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Adds every call to <paramref name="routes"/>; anything else is answered 404.</summary>
     public void Map(IEndpointRouteBuilder routes)

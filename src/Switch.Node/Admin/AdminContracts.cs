@@ -50,3 +50,78 @@ internal sealed record RouteView(string MaskedPan, string Kind, long Amount, str
 
 /// <summary>POST /account: an account key (acct-...) or a PAN.</summary>
 internal sealed record AccountRequest(string KeyOrPan);
+
+// ---- the runtime palettes (cluster, sharding, actors, log, transactions), served by RuntimeApi ----
+
+/// <summary>GET /cluster: the members and the leader. Until the cluster exists: this node alone, its own leader, mode single-node.</summary>
+internal sealed record ClusterView(string Mode, string SelfNode, string Leader, IReadOnlyList<MemberView> Members, IReadOnlyList<string> Unreachable);
+
+/// <summary>A member of <see cref="ClusterView"/>: status joining (starting), up or leaving (stopping); address is its admin endpoint.</summary>
+internal sealed record MemberView(string NodeId, string Address, string Status, IReadOnlyList<string> Roles, string DataCenter, DateTimeOffset UpSince,
+    long UptimeSeconds);
+
+/// <summary>GET /sharding/regions (a list) and /sharding/regions/{name}: a region's running shards and active entities on a node.</summary>
+internal sealed record RegionView(string Name, string Node, int Shards, int Entities);
+
+/// <summary>GET /sharding/regions/{name}/shards: a running shard and its active entities.</summary>
+internal sealed record ShardView(int Shard, string Node, int Entities);
+
+/// <summary>GET /sharding/regions/{name}/shards/{shard}/entities: the ids of a shard's active entities (account keys, never card numbers).</summary>
+internal sealed record ShardEntitiesView(string Region, int Shard, string Node, IReadOnlyList<string> Entities);
+
+/// <summary>GET /actors: one live actor with the messages waiting in its mailbox; the list is the hierarchy, parents first.</summary>
+internal sealed record ActorView(string Path, int MailboxDepth, int Children);
+
+/// <summary>GET /log: complete lines of the node's log file, card numbers masked; read on with <c>?file={file}&amp;from={next}</c>.</summary>
+internal sealed record LogView(string File, long Next, IReadOnlyList<string> Lines);
+
+/// <summary>GET /transactions: a transaction as the journal last recorded it, state decided or in-flight (sent to the bank, no answer yet).</summary>
+internal sealed record TransactionView(string Key, string AccountKey, string Kind, long Amount, string MaskedPan, string Rrn, string? Channel, string State,
+    string? ResponseCode, string? ApprovalCode, DateTimeOffset At);
+
+// ---- the live views (GET /dashboard, read by /ui and swctl top), served by DashboardApi ----
+
+/// <summary>
+/// GET /dashboard?seconds=N (default 300, at most 600): the node and every channel, their latest second, and their series
+/// over the newest N samples, one a second, oldest first; <c>times</c> gives when each sample ended (Unix milliseconds).
+/// </summary>
+internal sealed record DashboardView(string NodeId, string Status, long UptimeSeconds, int Seconds, IReadOnlyList<long> Times, NodeDashboardView Node,
+    IReadOnlyList<ChannelDashboardView> Channels);
+
+/// <summary>The node's part of <see cref="DashboardView"/>; <c>latest</c> is null until the first second is sampled.</summary>
+internal sealed record NodeDashboardView(NodeSecondView? Latest, NodeSeriesView Series);
+
+/// <summary>
+/// One second of the node: transactions answered to acquirers by outcome, journal group commits (p99 commit latency,
+/// mean events per commit), messages waiting in mailboxes (all, and the deepest one), shards, active entities, dead
+/// letters (since start, and that second).
+/// </summary>
+internal sealed record NodeSecondView(double TransactionsPerSecond, double ApprovedPerSecond, double DeclinedPerSecond, double ErrorsPerSecond,
+    double JournalCommitsPerSecond, double? JournalCommitP99Ms, double? JournalBatchEvents, long MailboxQueued, long MailboxDeepest, long Shards,
+    long Entities, long DeadLetters, double DeadLettersPerSecond);
+
+/// <summary>The node's series, aligned with <see cref="DashboardView.Times"/>.</summary>
+internal sealed record NodeSeriesView(IReadOnlyList<double> TransactionsPerSecond, IReadOnlyList<double> ErrorsPerSecond,
+    IReadOnlyList<double?> JournalCommitP99Ms, IReadOnlyList<long> MailboxQueued);
+
+/// <summary>
+/// One channel of <see cref="DashboardView"/>: its state now, its latest second (null until sampled), its most
+/// frequent response codes over the series' window, and its series.
+/// </summary>
+internal sealed record ChannelDashboardView(string Name, string Bank, string Breaker, int Connections, long InFlight, long SafDepth,
+    ChannelSecondView? Latest, IReadOnlyList<ResponseCodeCount> TopResponseCodes, ChannelSeriesView Series);
+
+/// <summary>
+/// One second of a channel. Success rate: the bank's answers other than 30, 68, 91, 92 and 96 over its answers and
+/// timeouts (null with neither). p99: of that second's answers, in milliseconds (the upper edge of a bucket at most
+/// 12.5% wide). Response codes: that second's answers by code, most frequent first.
+/// </summary>
+internal sealed record ChannelSecondView(double RequestsPerSecond, double AnswersPerSecond, double TimeoutsPerSecond, double? SuccessRate,
+    double? P99Ms, IReadOnlyList<ResponseCodeCount> ResponseCodes, string Breaker, long InFlight, long SafDepth);
+
+/// <summary>A channel's series, aligned with <see cref="DashboardView.Times"/>.</summary>
+internal sealed record ChannelSeriesView(IReadOnlyList<double> RequestsPerSecond, IReadOnlyList<double?> SuccessRate, IReadOnlyList<double?> P99Ms,
+    IReadOnlyList<string> Breaker, IReadOnlyList<long> InFlight);
+
+/// <summary>How many answers carried a response code.</summary>
+internal sealed record ResponseCodeCount(string Code, long Count);

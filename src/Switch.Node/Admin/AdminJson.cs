@@ -30,6 +30,15 @@ namespace Switch.Node.Admin;
 [JsonSerializable(typeof(RouteView))]
 [JsonSerializable(typeof(AccountRequest))]
 [JsonSerializable(typeof(AccountView))]
+[JsonSerializable(typeof(ClusterView))]
+[JsonSerializable(typeof(RegionView))]
+[JsonSerializable(typeof(List<RegionView>))]
+[JsonSerializable(typeof(List<ShardView>))]
+[JsonSerializable(typeof(ShardEntitiesView))]
+[JsonSerializable(typeof(List<ActorView>))]
+[JsonSerializable(typeof(LogView))]
+[JsonSerializable(typeof(List<TransactionView>))]
+[JsonSerializable(typeof(DashboardView))]
 internal sealed partial class AdminJson : JsonSerializerContext
 {
     /// <summary>What the endpoint writes with: answers are read by swctl, scripts and people, never embedded in HTML, so '+' stays '+'.</summary>

@@ -9,13 +9,14 @@ using Switch.Actors;
 using Switch.Node.Configuration;
 using Switch.Runtime.Actors;
 using Switch.Runtime.Metrics;
+using Switch.Runtime.Persistence;
 
 namespace Switch.Node.Admin;
 
 /// <summary>
 /// The operators' admin endpoint: HTTP + JSON on its own Kestrel server, so that it comes up as soon as the payment
 /// switch exists and keeps answering (health: stopping) while the acquirer listeners drain. Every call but the health
-/// checks needs the bearer token; refusals and failures are answered <c>{"error": "..."}</c>.
+/// checks and the /ui page (no data in it) needs the bearer token; refusals and failures are answered <c>{"error": "..."}</c>.
 /// </summary>
 internal sealed class AdminServer
 {
@@ -33,9 +34,12 @@ internal sealed class AdminServer
     /// <summary>The bound address (the real port when the settings say 0).</summary>
     public IPEndPoint Endpoint => (IPEndPoint)_listen.EndPoint;
 
-    /// <summary>Starts the endpoint; it owns <paramref name="metrics"/> (served at /metrics) and disposes it at stop.</summary>
+    /// <summary>
+    /// Starts the endpoint; it owns <paramref name="metrics"/> (served at /metrics) and disposes it at stop. The actor
+    /// system and the journal are only read, on request (actors, shard regions, finding transactions).
+    /// </summary>
     public static async Task<AdminServer> StartAsync(NodeSettings settings, PaymentSwitch payments, NodeHealth health, MetricsCollector metrics,
-        ILoggerFactory loggerFactory)
+        ActorSystem system, EventJournal journal, ILoggerFactory loggerFactory)
     {
         var log = loggerFactory.CreateLogger("Switch.Admin");
         var token = new AdminToken(settings.Admin.Token);
@@ -53,7 +57,7 @@ internal sealed class AdminServer
         var server = builder.Build();
         server.Use(async (context, next) =>
         {
-            if (!AdminApi.IsHealthCheck(context.Request.Path) && token.Refusal(context.Request.Headers.Authorization) is { } refusal)
+            if (!AdminApi.NeedsNoToken(context.Request.Path) && token.Refusal(context.Request.Headers.Authorization) is { } refusal)
             {
                 log.LogWarning("admin: call from {Remote} refused: {Reason}", context.Connection.RemoteIpAddress, refusal.Message);
                 if (refusal.Status == StatusCodes.Status401Unauthorized)
@@ -80,6 +84,8 @@ internal sealed class AdminServer
             }
         });
         api.Map(server);
+        new RuntimeApi(settings, health, system, journal, log).Map(server);
+        new DashboardApi(payments, health, settings.NodeId, log).Map(server);
         await server.StartAsync().ConfigureAwait(false);
         return new AdminServer(server, listen!, metrics);
     }

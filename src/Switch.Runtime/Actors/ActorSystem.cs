@@ -112,16 +112,25 @@ public sealed class ActorSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>The paths of every live actor under <c>/user</c>, parents before children, with mailbox depths.</summary>
-    public IReadOnlyList<(string Path, int MailboxDepth)> Hierarchy()
+    /// <summary>
+    /// The live actors under <c>/user</c> (itself first), parents before children and siblings by name, each with the
+    /// messages waiting in its mailbox and its number of children. It reads the actors as they are at the call, without
+    /// stopping or messaging them: safe while the system runs, and nothing is kept for it between calls.
+    /// </summary>
+    /// <param name="maxDepth">How many levels below <c>/user</c> to list (1: the top-level actors only); the children
+    /// of the deepest actors listed are counted, not listed.</param>
+    public IReadOnlyList<(string Path, int MailboxDepth, int Children)> Hierarchy(int maxDepth = int.MaxValue)
     {
-        var result = new List<(string, int)>();
-        void Walk(ActorCell cell)
+        ArgumentOutOfRangeException.ThrowIfNegative(maxDepth);
+        var result = new List<(string, int, int)>();
+        void Walk(ActorCell cell, int depth)
         {
-            result.Add((cell.Path.ToString(), cell.MailboxDepth));
-            foreach (var child in cell.ChildCells.OrderBy(c => c.Path.Name, StringComparer.Ordinal)) Walk(child);
+            var children = cell.ChildCells;
+            result.Add((cell.Path.ToString(), cell.MailboxDepth, children.Count));
+            if (depth == maxDepth) return;
+            foreach (var child in children.OrderBy(c => c.Path.Name, StringComparer.Ordinal)) Walk(child, depth + 1);
         }
-        Walk(_user);
+        Walk(_user, 0);
         return result;
     }
 

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Switch.Runtime.Actors;
 using Switch.Runtime.Metrics;
@@ -15,10 +17,15 @@ namespace Switch.Runtime.Sharding;
 /// Delivery is at most once, like any Tell, but never silent: a message that cannot be delivered goes to dead
 /// letters and, when it has a sender, the sender gets <see cref="Status.Failure"/>. Messages from one sender to one
 /// entity arrive in the order sent, also across placement waits, passivation and restarts.
-/// The region answers <see cref="GetRegionStats"/>, <see cref="GetShardStats"/> and <see cref="GetRegionEntities"/>.
+/// The region answers <see cref="GetRegionStats"/>, <see cref="GetShardStats"/> and <see cref="GetRegionEntities"/>
+/// from its own view of its shards (never by asking the entities), so operators may ask while it routes traffic;
+/// <see cref="TypeNames"/> and <see cref="Find"/> give the regions of a system.
 /// </remarks>
 public static class ShardRegion
 {
+    /// <summary>The running regions of each actor system, by entity type; a system's entry goes with the system.</summary>
+    private static readonly ConditionalWeakTable<ActorSystem, ConcurrentDictionary<string, ActorRef>> Running = new();
+
     /// <summary>
     /// Starts the region of entity type <paramref name="typeName"/> as a top-level actor named
     /// <c>sharding-{typeName}</c> (escaped) and returns it. Starting the same type twice in one system throws.
@@ -37,9 +44,38 @@ public static class ShardRegion
         ArgumentNullException.ThrowIfNull(extractor);
         settings ??= ShardingSettings.Default;
         settings.Validate();
-        return system.ActorOf(
+        var region = system.ActorOf(
             Props.Create(() => new ShardRegionActor(typeName, entityProps, extractor, settings)),
             "sharding-" + Uri.EscapeDataString(typeName));
+        Register(system, typeName, region);
+        return region;
+    }
+
+    /// <summary>The entity types whose regions run in <paramref name="system"/>, in ordinal order.</summary>
+    public static IReadOnlyList<string> TypeNames(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return Running.TryGetValue(system, out var regions) ? regions.Keys.Order(StringComparer.Ordinal).ToList() : [];
+    }
+
+    /// <summary>
+    /// The region of entity type <paramref name="typeName"/> in <paramref name="system"/>, or null when none runs:
+    /// for asking it <see cref="GetRegionStats"/>, <see cref="GetShardStats"/> or <see cref="GetRegionEntities"/>.
+    /// </summary>
+    public static ActorRef? Find(ActorSystem system, string typeName)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(typeName);
+        return Running.TryGetValue(system, out var regions) && regions.TryGetValue(typeName, out var region) ? region : null;
+    }
+
+    internal static void Register(ActorSystem system, string typeName, ActorRef region) =>
+        Running.GetValue(system, static _ => new ConcurrentDictionary<string, ActorRef>(StringComparer.Ordinal))[typeName] = region;
+
+    internal static void Forget(ActorSystem system, string typeName, ActorRef region)
+    {
+        if (Running.TryGetValue(system, out var regions))
+            regions.TryRemove(new KeyValuePair<string, ActorRef>(typeName, region));
     }
 }
 
@@ -104,11 +140,16 @@ internal sealed class ShardRegionActor : Actor
 
     private sealed record RetryPlacement(int ShardId);
 
-    protected override void PreStart() => RuntimeMetrics.ObserveRegion(this);
+    protected override void PreStart()
+    {
+        RuntimeMetrics.ObserveRegion(this);
+        ShardRegion.Register(Context.System, _typeName, Self); // again after a restart, whose PostStop forgot it
+    }
 
     protected override void PostStop()
     {
         RuntimeMetrics.ForgetRegion(this);
+        ShardRegion.Forget(Context.System, _typeName, Self);
         _stopping.Cancel();
         foreach (var (shardId, slot) in _shards)
         {

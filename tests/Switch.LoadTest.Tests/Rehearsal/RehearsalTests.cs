@@ -39,7 +39,11 @@ public sealed class RehearsalTests : IDisposable
     public async Task Chaos_smoke_loses_nothing_through_a_bank_outage_an_isolated_breaker_and_a_killed_switch()
     {
         var (exit, output) = await RehearseAsync("chaos-smoke.conf");
+        await WithOutputAsync(output, () => ChaosSmokeHeldAsync(exit, output));
+    }
 
+    private async Task ChaosSmokeHeldAsync(int exit, string output)
+    {
         var root = await SummaryAsync();
         Assert.True(exit == 0, output);
         foreach (var zero in new[] { "lost", "duplicated", "phantom", "unanswered" })
@@ -55,6 +59,19 @@ public sealed class RehearsalTests : IDisposable
         var column = Array.IndexOf(rows[0].Split(','), "bank-a_breaker");
         Assert.Contains(rows.Skip(1), row => row.Split(',')[column] == "isolated");
         Assert.Contains(rows.Skip(1), row => row.Split(',')[column] == "down"); // the node was killed
+    }
+
+    /// <summary>A failed check carries the rehearsal's own account of the run (its timeline and summary) with it.</summary>
+    private static async Task WithOutputAsync(string output, Func<Task> checks)
+    {
+        try
+        {
+            await checks();
+        }
+        catch (Exception failure)
+        {
+            throw new Xunit.Sdk.XunitException($"{failure.Message}\n--- the rehearsal's output ---\n{output}");
+        }
     }
 
     /// <summary>The rehearsal as operators run it: the switch-loadtest command, a process of its own.</summary>

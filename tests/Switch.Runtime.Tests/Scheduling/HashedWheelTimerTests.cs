@@ -49,10 +49,13 @@ public sealed class HashedWheelTimerTests
         int[] indices = Enumerable.Range(0, count).ToArray();
         new Random(42).Shuffle(indices);
 
-        // 20 ms apart: four ticks, so no two share a tick; scheduled in a shuffled order.
+        // 20 ms apart from one common start (four ticks, so no two share a tick), scheduled in a shuffled order; the
+        // delays count from that start so that a pause of the scheduling thread cannot reorder the deadlines.
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (int i in indices)
         {
-            wheel.Schedule(TimeSpan.FromMilliseconds(10 + (i * 20)), static s => s.Queue.Enqueue(s.Index), (Queue: order, Index: i));
+            var due = TimeSpan.FromMilliseconds(200 + (i * 20)) - System.Diagnostics.Stopwatch.GetElapsedTime(start);
+            wheel.Schedule(due > TimeSpan.Zero ? due : TimeSpan.Zero, static s => s.Queue.Enqueue(s.Index), (Queue: order, Index: i));
         }
 
         Assert.True(WaitUntil(() => order.Count == count));
