@@ -92,6 +92,9 @@ public sealed class PaymentSwitch
         return new PaymentSwitch(system, options, router, channels, protector, accounts, controls);
     }
 
+    /// <summary>How long the account has to answer once the authorization timeout passed (a journal write and a margin).</summary>
+    private static readonly TimeSpan AnswerNowTimeout = TimeSpan.FromSeconds(6);
+
     /// <summary>
     /// Decides an acquirer's request: the answer's response code, approval code and DE 54. Requests the switch
     /// does not handle get RC 12; a missing or malformed PAN RC 14; no decision in time RC 91 (retryable).
@@ -108,11 +111,23 @@ public sealed class PaymentSwitch
                 return Answered(request, new AuthorizationResult(key, ResponseCodes.InvalidCard, null, null, "missing or malformed PAN"));
             var original = kind is TransactionKind.Reversal or TransactionKind.Completion ? TransactionKey.OfOriginal(acquirerId, request) : null;
             var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request);
-            return Answered(request, await _accounts.Ask<AuthorizationResult>(command, _options.AuthorizationTimeout, _system).ConfigureAwait(false));
+            try
+            {
+                return Answered(request, await _accounts.Ask<AuthorizationResult>(command, _options.AuthorizationTimeout, _system).ConfigureAwait(false));
+            }
+            catch (AskTimeoutException)
+            {
+                // No decision in time: the account decides now (RC 91, journaled, reversed at the bank if it went
+                // there) or tells the decision it has, so the acquirer hears what the journal holds, never a guess.
+                Interlocked.Increment(ref _timeouts);
+                return Answered(request, await _accounts.Ask<AuthorizationResult>(new AnswerNow(command.AccountKey, command), AnswerNowTimeout, _system)
+                    .ConfigureAwait(false));
+            }
         }
         catch (AskTimeoutException)
         {
-            Interlocked.Increment(ref _timeouts);
+            // The account could not even answer that (its journal is down or stalled): the acquirer gets 91 and
+            // repeats; the repeat gets whatever the account decides, which is 91 unless the bank approved in time.
             return Answered(request, new AuthorizationResult(key, ResponseCodes.IssuerUnavailable, null, null, "no decision in time"));
         }
         catch

@@ -24,7 +24,30 @@ internal sealed class AcquirerLink(EndPoint endpoint, AcquirerClientOptions opti
     public async Task<IsoMessage> SendAsync(IsoMessage request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var client = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await client.SendAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await client.SendAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The connection is going (the switch died): the next send connects anew rather than failing on it again
+            // before the client has noticed it is closed.
+            Forget(client);
+            throw;
+        }
+    }
+
+    private void Forget(AcquirerClient client)
+    {
+        lock (_gate)
+        {
+            if (_current is { IsCompletedSuccessfully: true } current && ReferenceEquals(current.Result, client))
+            {
+                _ = client.DisposeAsync().AsTask();
+                _current = null;
+                Interlocked.Increment(ref _reconnects);
+            }
+        }
     }
 
     private Task<AcquirerClient> ConnectionAsync(CancellationToken cancellationToken)

@@ -246,8 +246,10 @@ internal sealed class LoadDriver : IAsyncDisposable
                 // repeat the first answer and never sends it to a bank twice. InvalidOperationException: the same key
                 // is still waiting on this connection (a deliberate duplicate racing a repeat); wait and try again.
                 entry.Repeats++;
-                if (error is InvalidOperationException)
-                    await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+                if (error is IOException)
+                    await Delay(_scenario.Acquirer.ReconnectDelay, cancellationToken).ConfigureAwait(false); // not in a tight loop on a dead link
+                else if (error is InvalidOperationException)
+                    await Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -256,6 +258,17 @@ internal sealed class LoadDriver : IAsyncDisposable
         }
         Interlocked.Increment(ref _unanswered);
         return null;
+    }
+
+    private static async Task Delay(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private void Enter() => Interlocked.Increment(ref _inFlight);

@@ -90,6 +90,9 @@ internal sealed class AccountActor : PersistentActor
                 ExpireHolds();
                 Authorize(authorize);
                 break;
+            case AnswerNow due:
+                AnswerNow(due.Request);
+                break;
             case BankAnswer answer:
                 OnBankAnswer(answer);
                 break;
@@ -269,6 +272,32 @@ internal sealed class AccountActor : PersistentActor
         });
     }
 
+    /// <summary>
+    /// The acquirer's answer is due. Decided: the decision. At a bank: RC 91 now, journaled, and the bank gets the
+    /// reversal advice (a late approval is undone; the bank's answer, when it comes, finds nothing pending). Never
+    /// seen (the request was lost on its way): RC 91, journaled, nothing sent anywhere. A decision being persisted
+    /// cannot be caught half-way: commands wait while a persist is in flight, so this runs after it.
+    /// </summary>
+    private void AnswerNow(Authorize command)
+    {
+        var key = command.TransactionKey;
+        if (_transactions.TryGetValue(key, out var known) && known.Decided)
+        {
+            Sender.Tell(known.Result(key));
+            return;
+        }
+        if (_pending.TryGetValue(key, out var pending))
+        {
+            pending.Waiters.Add(Sender);
+            var txn = _transactions.GetValueOrDefault(key);
+            DecidePending(pending, Decision(key, command.Kind, command.Request.Amount ?? 0, ResponseCodes.IssuerUnavailable, txn?.Channel ?? "",
+                "no decision in time; reversed", pending.Product, command.OriginalKey), reverseAtBank: txn is not null);
+            return;
+        }
+        Decide(command, Decision(key, command.Kind, command.Request.Amount ?? 0, ResponseCodes.IssuerUnavailable, "", "no decision in time",
+            original: command.OriginalKey));
+    }
+
     private void OnBankAnswer(BankAnswer answer)
     {
         if (!_pending.TryGetValue(answer.TransactionKey, out var pending))
@@ -304,7 +333,7 @@ internal sealed class AccountActor : PersistentActor
         DecidePending(pending, decision);
     }
 
-    private void DecidePending(Pending pending, TransactionDecided decision)
+    private void DecidePending(Pending pending, TransactionDecided decision, bool reverseAtBank = false)
     {
         decision.Rrn = pending.Command.Request.Rrn ?? ""; // on-us decisions have no start event: the RRN finds them (txn find)
         Persist(decision, e =>
@@ -320,6 +349,8 @@ internal sealed class AccountActor : PersistentActor
             // An approval owed a reversal (the acquirer reversed it while it was in flight): send the advice now.
             if (self.Reversed && e.ResponseCode == ResponseCodes.Approved && self.SealedAdvice is not null && e.Kind != (int)TransactionKind.Reversal)
                 Reverse(self, e.Key, "reversed by the acquirer while in flight");
+            if (reverseAtBank)
+                Reverse(self, e.Key, "no decision in time");
             // An acquirer reversal of an approved bank transaction: the bank gets the advice.
             if (e.Kind == (int)TransactionKind.Reversal && original is { Decided: true, ResponseCode: ResponseCodes.Approved } && !wasReversed)
                 Reverse(original, e.OriginalKey, "acquirer reversal");

@@ -32,6 +32,12 @@ public sealed record AccountView(
     string AccountKey, string? MaskedPan, bool OnUs, long Balance, long Held, long Available,
     long DayAmount, int DayCount, long MonthAmount, int MonthCount, int Holds, int Transactions, int InFlight);
 
+/// <summary>
+/// The acquirer's answer is due (no decision within the authorization timeout): the account answers with its
+/// decision, deciding RC 91 now if it has none, so that the acquirer never hears anything but what is journaled.
+/// </summary>
+public sealed record AnswerNow(string AccountKey, Authorize Request);
+
 /// <summary>Finds the account key of the account messages, for the account shard region.</summary>
 public sealed class AccountMessageExtractor : IMessageExtractor
 {
@@ -46,6 +52,7 @@ public sealed class AccountMessageExtractor : IMessageExtractor
         Authorize a => a.AccountKey,
         ShowAccount s => s.AccountKey,
         WakeAccount w => w.AccountKey,
+        AnswerNow n => n.AccountKey,
         _ => null,
     };
 
