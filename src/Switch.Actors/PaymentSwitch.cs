@@ -110,7 +110,7 @@ public sealed class PaymentSwitch
             if (pan is null || pan.Length is < 12 or > 19 || pan.AsSpan().ContainsAnyExceptInRange('0', '9'))
                 return Answered(request, new AuthorizationResult(key, ResponseCodes.InvalidCard, null, null, "missing or malformed PAN"));
             var original = kind is TransactionKind.Reversal or TransactionKind.Completion ? TransactionKey.OfOriginal(acquirerId, request) : null;
-            var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request);
+            var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request, _options.Clock.GetUtcNow() + _options.AuthorizationTimeout);
             try
             {
                 return Answered(request, await _accounts.Ask<AuthorizationResult>(command, _options.AuthorizationTimeout, _system).ConfigureAwait(false));

@@ -137,6 +137,13 @@ internal sealed class AccountActor : PersistentActor
                 pending.Waiters.Add(Sender);
             return;
         }
+        if (Now >= command.DecideBy)
+        {
+            // Waited too long to get here (a backlog after a restart, a slow recovery): the switch is answering 91.
+            Decide(command, Decision(key, command.Kind, command.Request.Amount ?? 0, ResponseCodes.IssuerUnavailable, "", "no decision in time",
+                original: command.OriginalKey));
+            return;
+        }
         if (_transactions.Count > _pruneAt)
             Prune();
         var pan = command.Request.Pan ?? "";
@@ -314,6 +321,14 @@ internal sealed class AccountActor : PersistentActor
             }
             DecidePending(pending, Decision(answer.TransactionKey, command.Kind, amount, ResponseCodes.IssuerUnavailable, answer.Channel,
                 "no channel could take it: " + answer.Reason, pending.Product, command.OriginalKey));
+            return;
+        }
+        if (Now >= command.DecideBy)
+        {
+            // Too late: the acquirer is being told 91, so 91 is booked and the bank's answer undone.
+            DecidePending(pending, Decision(answer.TransactionKey, command.Kind, amount, ResponseCodes.IssuerUnavailable, answer.Channel,
+                "bank answered after the authorization timeout; reversed", pending.Product, command.OriginalKey),
+                reverseAtBank: answer.ResponseCode == ResponseCodes.Approved);
             return;
         }
         var decision = Decision(answer.TransactionKey, command.Kind, amount, answer.ResponseCode, answer.Channel, answer.Reason, pending.Product, command.OriginalKey);

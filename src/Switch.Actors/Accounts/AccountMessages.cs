@@ -13,7 +13,12 @@ namespace Switch.Actors.Accounts;
 /// <param name="OriginalKey">Reversals and completions: the key of the transaction they refer to.</param>
 /// <param name="Kind">What is asked.</param>
 /// <param name="Request">The acquirer's message (in memory only: it holds the PAN).</param>
-public sealed record Authorize(string AccountKey, string TransactionKey, string? OriginalKey, TransactionKind Kind, IsoMessage Request);
+/// <param name="DecideBy">
+/// When the switch stops waiting and asks the account to answer now (<see cref="AnswerNow"/>). A request the account
+/// only gets to after that, or a bank answer that comes after it, is decided 91 (and reversed at the bank): the
+/// acquirer may already have been told 91, and must never hear one thing while the journal holds another.
+/// </param>
+public sealed record Authorize(string AccountKey, string TransactionKey, string? OriginalKey, TransactionKind Kind, IsoMessage Request, DateTimeOffset DecideBy);
 
 /// <summary>The decision for an <see cref="Authorize"/>: the response code, approval code and DE 54 to give the acquirer.</summary>
 public sealed record AuthorizationResult(string TransactionKey, string ResponseCode, string? ApprovalCode, string? AdditionalAmounts, string Reason);
