@@ -13,13 +13,9 @@ internal sealed class AcquirerLink(EndPoint endpoint, AcquirerClientOptions opti
 {
     private readonly Lock _gate = new();
     private Task<AcquirerClient>? _current;
-    private long _reconnects;
 
     /// <summary>Builds this terminal's requests (its STAN counter).</summary>
     public TransactionFactory Factory => factory;
-
-    /// <summary>Connections made after the first.</summary>
-    public long Reconnects => Interlocked.Read(ref _reconnects);
 
     public async Task<IsoMessage> SendAsync(IsoMessage request, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -45,7 +41,6 @@ internal sealed class AcquirerLink(EndPoint endpoint, AcquirerClientOptions opti
             {
                 _ = client.DisposeAsync().AsTask();
                 _current = null;
-                Interlocked.Increment(ref _reconnects);
             }
         }
     }
@@ -58,7 +53,6 @@ internal sealed class AcquirerLink(EndPoint endpoint, AcquirerClientOptions opti
             {
                 _ = done.Result.DisposeAsync().AsTask();
                 _current = null;
-                Interlocked.Increment(ref _reconnects);
             }
             if (_current is { IsFaulted: true } or { IsCanceled: true })
                 _current = null;

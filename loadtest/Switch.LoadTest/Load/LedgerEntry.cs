@@ -3,7 +3,7 @@ using Switch.Actors.Transactions;
 namespace Switch.LoadTest.Load;
 
 /// <summary>One request as the acquirer side saw it: its transaction key's parts and the answer it finally got.</summary>
-internal sealed class LedgerEntry(string terminal, string stan, string transmissionDateTime, TransactionKind kind, int channel, bool deliberateDuplicate)
+internal sealed class LedgerEntry(string terminal, string stan, string transmissionDateTime, TransactionKind kind, int channel)
 {
     private string? _responseCode;
 
@@ -17,14 +17,8 @@ internal sealed class LedgerEntry(string terminal, string stan, string transmiss
 
     public int Channel => channel;
 
-    /// <summary>A second send of a request on purpose (another connection, same key).</summary>
-    public bool DeliberateDuplicate => deliberateDuplicate;
-
     /// <summary>The answer's response code, null while (or if never) answered.</summary>
     public string? ResponseCode => Volatile.Read(ref _responseCode);
-
-    /// <summary>Repeats sent after a timeout or a dropped connection.</summary>
-    public int Repeats { get; set; }
 
     public void Answer(string responseCode) => Volatile.Write(ref _responseCode, responseCode);
 

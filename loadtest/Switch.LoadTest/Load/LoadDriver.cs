@@ -56,8 +56,6 @@ internal sealed class LoadDriver : IAsyncDisposable
     /// <summary>Requests that got no answer after every repeat.</summary>
     public long Unanswered => Interlocked.Read(ref _unanswered);
 
-    public long Reconnects => _links.Sum(l => l.Reconnects);
-
     /// <summary>
     /// Runs the phases from <see cref="RunRecorder.StartTimestamp"/>, then waits for the last answers: until none is
     /// in flight or <paramref name="drained"/> is cancelled (what is still open then counts as unanswered).
@@ -205,9 +203,9 @@ internal sealed class LoadDriver : IAsyncDisposable
             Enter();
             _ = DuplicateAsync(_links[(plan.Link + 1) % _links.Length], request, kind, channel, intended, cancellationToken);
         }
-        var answer = await SendWithRepeatsAsync(_links[plan.Link], request, kind, channel, intended, duplicate: false, onTimetable: plan.Timetable && !followUp, cancellationToken).ConfigureAwait(false);
+        var answer = await SendWithRepeatsAsync(_links[plan.Link], request, kind, channel, intended, onTimetable: plan.Timetable && !followUp, cancellationToken).ConfigureAwait(false);
         if (plan.Duplicate && _links.Length == 1)
-            await SendWithRepeatsAsync(_links[plan.Link], request, kind, channel, intended, duplicate: true, onTimetable: false, cancellationToken).ConfigureAwait(false);
+            await SendWithRepeatsAsync(_links[plan.Link], request, kind, channel, intended, onTimetable: false, cancellationToken).ConfigureAwait(false);
         return answer;
     }
 
@@ -215,7 +213,7 @@ internal sealed class LoadDriver : IAsyncDisposable
     {
         try
         {
-            await SendWithRepeatsAsync(link, request, kind, channel, intended, duplicate: true, onTimetable: false, cancellationToken).ConfigureAwait(false);
+            await SendWithRepeatsAsync(link, request, kind, channel, intended, onTimetable: false, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -224,9 +222,9 @@ internal sealed class LoadDriver : IAsyncDisposable
     }
 
     private async Task<IsoMessage?> SendWithRepeatsAsync(AcquirerLink link, IsoMessage request, TransactionKind kind, int channel, long intended,
-        bool duplicate, bool onTimetable, CancellationToken cancellationToken)
+        bool onTimetable, CancellationToken cancellationToken)
     {
-        var entry = new LedgerEntry(request.TerminalId!, request.Stan!, request.TransmissionDateTime!, kind, channel, duplicate);
+        var entry = new LedgerEntry(request.TerminalId!, request.Stan!, request.TransmissionDateTime!, kind, channel);
         _ledger.Enqueue(entry);
         _recorder.RecordSent(channel, intended);
         _capture?.Record(Stopwatch.GetTimestamp(), request);
@@ -245,7 +243,6 @@ internal sealed class LoadDriver : IAsyncDisposable
                 // No answer (or the connection went): repeat the same request, as an acquirer does; the switch gives a
                 // repeat the first answer and never sends it to a bank twice. InvalidOperationException: the same key
                 // is still waiting on this connection (a deliberate duplicate racing a repeat); wait and try again.
-                entry.Repeats++;
                 if (error is IOException)
                     await Delay(_scenario.Acquirer.ReconnectDelay, cancellationToken).ConfigureAwait(false); // not in a tight loop on a dead link
                 else if (error is InvalidOperationException)

@@ -150,6 +150,18 @@ internal sealed class RunRecorder
         return samples;
     }
 
+    /// <summary>Answers that came in second <paramref name="second"/> from the start (0 outside the run).</summary>
+    public long AnsweredIn(int second) => second >= 0 && second < _seconds.Length ? _seconds[second].Latency.Count : 0;
+
+    /// <summary>The last second in which an answer came (-1 when none did).</summary>
+    public int LastAnsweredSecond()
+    {
+        for (var s = _seconds.Length - 1; s >= 0; s--)
+            if (_seconds[s].Latency.Count > 0)
+                return s;
+        return -1;
+    }
+
     /// <summary>Per channel: requests, answers, p99 and breaker trips over the run.</summary>
     public IReadOnlyDictionary<string, ChannelSummary> ChannelSummaries()
     {

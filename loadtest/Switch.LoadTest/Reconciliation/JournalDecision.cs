@@ -6,4 +6,4 @@ namespace Switch.LoadTest.Reconciliation;
 internal sealed record JournalDecision(string Key, TransactionKind Kind, string ResponseCode, string OriginalKey);
 
 /// <summary>What the acquirer side sent and got back, by transaction key.</summary>
-internal sealed record AcquirerRecord(string Key, TransactionKind Kind, string? ResponseCode, bool DeliberateDuplicate);
+internal sealed record AcquirerRecord(string Key, TransactionKind Kind, string? ResponseCode);

@@ -66,7 +66,7 @@ internal static class Rehearsals
         log.WriteLine($"reconciling {outcome.Ledger.Count} requests against the journal");
         var decisions = await JournalReader.ReadDecisionsAsync(journal, key => OfRun(key, acquirerId, terminals), cancellationToken).ConfigureAwait(false);
         var result = Reconciler.Reconcile(
-            outcome.Ledger.Select(e => new AcquirerRecord(e.Key(acquirerId), e.Kind, e.ResponseCode, e.DeliberateDuplicate)), decisions);
+            outcome.Ledger.Select(e => new AcquirerRecord(e.Key(acquirerId), e.Kind, e.ResponseCode)), decisions);
         var report = Build(scenario, outcome, result, relayTps);
         await ReportWriter.WriteAsync(report, outDirectory, cancellationToken).ConfigureAwait(false);
         Summarize(report, outDirectory, log);
@@ -110,9 +110,7 @@ internal static class Rehearsals
     /// <summary>Whole seconds after the load phases in which answers still came (the drain), so the charts show them.</summary>
     private static int LastAnswerSecondsAfter(RunOutcome outcome, double duration)
     {
-        var all = outcome.Recorder.Samples(int.MaxValue, _ => 0);
-        var last = all.LastOrDefault(s => s.Answered > 0)?.Second ?? 0;
-        return Math.Max(0, last + 1 - (int)Math.Ceiling(duration));
+        return Math.Max(0, outcome.Recorder.LastAnsweredSecond() + 1 - (int)Math.Ceiling(duration));
     }
 
     private static void Summarize(RunReport report, string outDirectory, TextWriter log)

@@ -47,7 +47,6 @@ internal static class RunDriver
         var from = TimeSpan.Zero;
         long answered = 0;
         double length = 0;
-        var samples = recorder.Samples((int)Math.Ceiling(scenario.Duration.TotalSeconds), _ => 0);
         foreach (var phase in scenario.Phases)
         {
             if (phase.Saturate)
@@ -55,9 +54,9 @@ internal static class RunDriver
                 // The phase's first second ramps up the windows: count whole seconds after it.
                 var first = (int)from.TotalSeconds + 1;
                 var last = (int)(from + phase.Duration).TotalSeconds;
-                for (var s = first; s < last && s < samples.Count; s++)
+                for (var s = first; s < last; s++)
                 {
-                    answered += samples[s].Answered;
+                    answered += recorder.AnsweredIn(s);
                     length++;
                 }
             }

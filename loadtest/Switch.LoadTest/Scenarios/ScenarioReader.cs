@@ -28,10 +28,10 @@ internal static class ScenarioReader
 
     public static Scenario Read(IConfigurationRoot c)
     {
-        var phases = Elements(c, "phases", "phase-defaults").Select(e => Phase(c, e)).ToList();
+        var phases = ListElement.Read(c, Key("phases"), Key("phase-defaults")).Select(e => Phase(c, e)).ToList();
         if (phases.Count == 0)
             throw c.Invalid($"{Root}:phases", "a scenario needs at least one load phase");
-        var banks = Elements(c, "banks", "bank-defaults").Select(e => Bank(c, e)).ToList();
+        var banks = ListElement.Read(c, Key("banks"), Key("bank-defaults")).Select(e => Bank(c, e)).ToList();
         var cards = new CardSettings(Positive(c, Key("cards:count")), NonNegativeDouble(c, Key("cards:zipf-exponent")), NonNegativeDouble(c, Key("cards:on-us-share")));
         if (banks.Count == 0 && cards.OnUsShare == 0)
             throw c.Invalid($"{Root}:banks", "no bank and no on-us cards: nothing to send");
@@ -40,7 +40,7 @@ internal static class ScenarioReader
         var journal = c.GetString(Key("switch:journal"));
         if (journal is not ("sqlite" or "postgres"))
             throw c.Invalid(Key("switch:journal"), $"'{journal}' is not sqlite or postgres");
-        var timeline = Elements(c, "timeline", "timeline-defaults").Select(e => Action(c, e, banks, journal)).OrderBy(a => a.At).ToList();
+        var timeline = ListElement.Read(c, Key("timeline"), Key("timeline-defaults")).Select(e => Action(c, e, banks, journal)).OrderBy(a => a.At).ToList();
         var minAmount = Positive(c, Key("amounts:min"));
         var maxAmount = Positive(c, Key("amounts:max"));
         if (maxAmount < minAmount)
@@ -77,7 +77,7 @@ internal static class ScenarioReader
         return mix.Purchase + mix.PreAuthorization + mix.Refund + mix.Reversal + mix.BalanceInquiry > 0 ? mix : throw c.Invalid(Key("mix"), "every weight is zero");
     }
 
-    private static LoadPhase Phase(IConfigurationRoot c, Element e)
+    private static LoadPhase Phase(IConfigurationRoot c, ListElement e)
     {
         var saturate = c.GetBool(e.Key(c, "saturate"));
         var rate = NonNegativeDouble(c, e.Key(c, "rate"));
@@ -89,7 +89,7 @@ internal static class ScenarioReader
         return new LoadPhase(Required(c, e.Key(c, "name")), PositiveDuration(c, e.Key(c, "duration")), rate, toRate, saturate, Positive(c, e.Key(c, "window")));
     }
 
-    private static BankSettings Bank(IConfigurationRoot c, Element e)
+    private static BankSettings Bank(IConfigurationRoot c, ListElement e)
     {
         var bin = Required(c, e.Key(c, "bin"));
         if (bin.Length != 6 || !bin.All(char.IsAsciiDigit) || bin == OnUsBin)
@@ -102,7 +102,7 @@ internal static class ScenarioReader
             Ratio(c, e.Key(c, "decline-ratio")), Positive(c, e.Key(c, "connections")), PositiveDuration(c, e.Key(c, "request-timeout")));
     }
 
-    private static TimelineAction Action(IConfigurationRoot c, Element e, List<BankSettings> banks, string journal)
+    private static TimelineAction Action(IConfigurationRoot c, ListElement e, List<BankSettings> banks, string journal)
     {
         var name = c.GetString(e.Key(c, "action"));
         if (!TimelineAction.All.Contains(name))
@@ -124,38 +124,6 @@ internal static class ScenarioReader
     private static string Key(string name) => $"{Root}:{name}";
 
     private static double Weight(IConfigurationRoot c, string name) => NonNegativeDouble(c, Key(name));
-
-    /// <summary>One object of a list, whose missing fields come from a defaults object; unknown fields are errors.</summary>
-    private sealed record Element(string Path, string DefaultsPath)
-    {
-        public string Key(IConfigurationRoot c, string name) => c[$"{Path}:{name}"] is not null ? $"{Path}:{name}" : $"{DefaultsPath}:{name}";
-    }
-
-    private static IEnumerable<Element> Elements(IConfigurationRoot c, string list, string defaults)
-    {
-        var known = Leaves(c.GetSection(Key(defaults)), "").ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in c.GetSection(Key(list)).GetChildren().OrderBy(i => int.TryParse(i.Key, out var n) ? n : int.MaxValue))
-        {
-            var path = $"{Key(list)}:{item.Key}";
-            foreach (var leaf in Leaves(item, ""))
-                if (!known.Contains(leaf))
-                    throw c.Invalid($"{path}:{leaf}", $"unknown setting (the settings are those of loadtest.scenario.{defaults})");
-            yield return new Element(path, Key(defaults));
-        }
-    }
-
-    private static IEnumerable<string> Leaves(IConfigurationSection section, string prefix)
-    {
-        foreach (var child in section.GetChildren())
-        {
-            var name = prefix.Length == 0 ? child.Key : $"{prefix}:{child.Key}";
-            if (child.GetChildren().Any())
-                foreach (var leaf in Leaves(child, name))
-                    yield return leaf;
-            else
-                yield return name;
-        }
-    }
 
     private static Dialect Dialect(IConfigurationRoot c, string key)
     {

@@ -37,7 +37,7 @@ internal sealed record NodeSettings
             c.GetBool("switch:demo-bank:enabled"), c.GetInt("switch:demo-bank:port"),
             Dialect(c, "switch:demo-bank:dialect"), Framing(c, "switch:demo-bank:framing"),
             c.GetDuration("switch:demo-bank:latency"), Ratio(c, "switch:demo-bank:decline-ratio"));
-        var channels = Elements(c, "switch:channels", "switch:channel-defaults").Select(e => Channel(c, e)).ToList();
+        var channels = ListElement.Read(c, "switch:channels", "switch:channel-defaults").Select(e => Channel(c, e)).ToList();
         var demoChannels = channels.Where(x => x.UseDemoBank).Select(x => x.Options.Name).ToList();
         if (demoChannels.Count > 0 && !demo.Enabled)
             throw Error(c, "switch:demo-bank:enabled", $"channel {demoChannels[0]} uses the demo bank, which is not enabled");
@@ -49,7 +49,7 @@ internal sealed record NodeSettings
             DataDir = dataDir,
             ShutdownTimeout = c.GetDuration("switch:node:shutdown-timeout"),
             Journal = ReadJournal(c, nodeId, dataDir),
-            Acquirers = Elements(c, "switch:acquirers", "switch:acquirer-defaults").Select(e => Acquirer(c, e)).ToList(),
+            Acquirers = ListElement.Read(c, "switch:acquirers", "switch:acquirer-defaults").Select(e => Acquirer(c, e)).ToList(),
             Payments = ReadPayments(c, channels.Select(x => x.Options).ToList(), bins, products),
             DemoBankChannels = demoChannels,
             DemoBank = demo,
@@ -132,12 +132,12 @@ internal sealed record NodeSettings
         return options;
     }
 
-    private static AcquirerSettings Acquirer(IConfigurationRoot c, Element e) => new(
+    private static AcquirerSettings Acquirer(IConfigurationRoot c, ListElement e) => new(
         Required(c, e.Key(c, "name")), Required(c, e.Key(c, "acquirer-id")), c.GetString(e.Key(c, "host")), Port(c, e.Key(c, "port"), allowZero: true),
         Dialect(c, e.Key(c, "dialect")), Framing(c, e.Key(c, "framing")), Positive(c, e.Key(c, "max-connections")), Positive(c, e.Key(c, "max-in-flight")),
         c.GetDuration(e.Key(c, "idle-timeout")), Positive(c, e.Key(c, "max-errors-in-a-row")));
 
-    private static (ChannelOptions Options, bool UseDemoBank) Channel(IConfigurationRoot c, Element e)
+    private static (ChannelOptions Options, bool UseDemoBank) Channel(IConfigurationRoot c, ListElement e)
     {
         var useDemo = c.GetBool(e.Key(c, "use-demo-bank"));
         var options = new ChannelOptions(Required(c, e.Key(c, "name")), Required(c, e.Key(c, "bank")), c.GetString(e.Key(c, "host")),
@@ -198,38 +198,6 @@ internal sealed record NodeSettings
             SingleAmount = Amount("single-amount"), DailyAmount = Amount("daily-amount"), DailyCount = (int)Amount("daily-count"),
             MonthlyAmount = Amount("monthly-amount"), MonthlyCount = (int)Amount("monthly-count"), OpeningBalance = Amount("opening-balance"),
         };
-    }
-
-    /// <summary>One object of a list setting, whose missing fields come from a defaults object.</summary>
-    private sealed record Element(string Path, string DefaultsPath)
-    {
-        public string Key(IConfigurationRoot c, string name) => c[$"{Path}:{name}"] is not null ? $"{Path}:{name}" : $"{DefaultsPath}:{name}";
-    }
-
-    private static IEnumerable<Element> Elements(IConfigurationRoot c, string list, string defaults)
-    {
-        var known = Leaves(c.GetSection(defaults), "").ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in c.GetSection(list).GetChildren())
-        {
-            var path = $"{list}:{item.Key}";
-            foreach (var leaf in Leaves(item, ""))
-                if (!known.Contains(leaf))
-                    throw Error(c, $"{path}:{leaf}", $"unknown setting (the settings are those of {defaults.Replace(':', '.')})");
-            yield return new Element(path, defaults);
-        }
-    }
-
-    private static IEnumerable<string> Leaves(IConfigurationSection section, string prefix)
-    {
-        foreach (var child in section.GetChildren())
-        {
-            var name = prefix.Length == 0 ? child.Key : $"{prefix}:{child.Key}";
-            if (child.GetChildren().Any())
-                foreach (var leaf in Leaves(child, name))
-                    yield return leaf;
-            else
-                yield return name;
-        }
     }
 
     private static Dialect Dialect(IConfigurationRoot c, string key)

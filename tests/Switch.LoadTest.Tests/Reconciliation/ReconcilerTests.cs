@@ -7,8 +7,7 @@ public sealed class ReconcilerTests
 {
     private static string Key(int stan) => $"000001|LT010001|{stan:D6}|1121101010";
 
-    private static AcquirerRecord Sent(int stan, string? answer, TransactionKind kind = TransactionKind.Purchase, bool duplicate = false) =>
-        new(Key(stan), kind, answer, duplicate);
+    private static AcquirerRecord Sent(int stan, string? answer, TransactionKind kind = TransactionKind.Purchase) => new(Key(stan), kind, answer);
 
     private static JournalDecision Decided(int stan, string code, TransactionKind kind = TransactionKind.Purchase, int? original = null) =>
         new(Key(stan), kind, code, original is { } o ? Key(o) : "");
@@ -17,7 +16,7 @@ public sealed class ReconcilerTests
     public void A_clean_run_has_nothing_to_report()
     {
         var result = Reconciler.Reconcile(
-            [Sent(1, "00"), Sent(2, "05"), Sent(3, "91"), Sent(4, "00", TransactionKind.BalanceInquiry), Sent(4, "00", TransactionKind.BalanceInquiry, duplicate: true)],
+            [Sent(1, "00"), Sent(2, "05"), Sent(3, "91"), Sent(4, "00", TransactionKind.BalanceInquiry), Sent(4, "00", TransactionKind.BalanceInquiry)],
             [Decided(1, "00"), Decided(2, "05"), Decided(3, "91"), Decided(4, "00", TransactionKind.BalanceInquiry)]);
 
         Assert.Equal((0, 0, 0, 0), (result.Lost, result.Duplicated, result.Phantom, result.Unanswered));
@@ -70,7 +69,7 @@ public sealed class ReconcilerTests
     [Fact]
     public void A_repeat_answered_differently_from_the_first_send_counts_as_duplicated()
     {
-        var result = Reconciler.Reconcile([Sent(1, "00"), Sent(1, "05", duplicate: true)], [Decided(1, "00")]);
+        var result = Reconciler.Reconcile([Sent(1, "00"), Sent(1, "05")], [Decided(1, "00")]);
         Assert.Equal(1, result.Duplicated);
         Assert.Equal(0, result.Lost);
     }
