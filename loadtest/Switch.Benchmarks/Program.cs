@@ -14,6 +14,10 @@
 // Throughput benchmarks that print one JSON line each (Bench/): e.g. the journal with 400 concurrent writers,
 //
 //     dotnet run -c Release --project loadtest/Switch.Benchmarks -- bench journal --store sqlite|postgres --writers 400 --events 400000
+//
+// or node-to-node messages: two actor systems joined by their transports over loopback TCP, ping-pong pairs,
+//
+//     dotnet run -c Release --project loadtest/Switch.Benchmarks -- bench remote --pairs 16 --in-flight 100 --messages-per-pair 200000
 
 using BenchmarkDotNet.Running;
 

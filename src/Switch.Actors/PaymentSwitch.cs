@@ -75,22 +75,27 @@ public sealed class PaymentSwitch
         }
         var router = new Router(new BinTable(options.BinRanges), channels.ToDictionary(c => c.Key, c => c.Value.Status, StringComparer.Ordinal));
         foreach (var entry in channels.Values)
-            entry.Actor = system.ActorOf(Props.Create(() => new ChannelActor(entry, protector)), "channel-" + entry.Options.Name);
+            entry.Actor = system.ActorOf(Props.Create(() => new ChannelActor(entry, protector, options.ClusterNodeId)), "channel-" + entry.Options.Name);
         var banks = channels.Values.Select(c => c.Options.Bank).ToHashSet(StringComparer.Ordinal);
-        var controls = system.ActorOf(Props.Create(() => new RoutingControlActor(router, banks)), "routing-controls");
+        var controls = system.ActorOf(Props.Create(() => new RoutingControlActor(router, banks, options.ClusterNodeId)), "routing-controls");
         var services = new AccountServices(router, channels, protector, options.Products)
         {
             HoldExpiry = options.HoldExpiry, KeyRetention = options.KeyRetention, Clock = options.Clock, SnapshotEvery = options.SnapshotEvery,
         };
-        var accounts = ShardRegion.Start(system, "account", id => Props.Create(() => new AccountActor(id, services)), AccountMessageExtractor.Instance,
+        var accounts = ShardRegion.Start(system, AccountType, id => Props.Create(() => new AccountActor(id, services)), AccountMessageExtractor.Instance,
             new ShardingSettings
             {
                 NumberOfShards = options.AccountShards,
                 PassivateIdleAfter = options.AccountIdleTimeout,
                 MaxActiveEntities = options.MaxActiveAccounts,
+                HandOffStopMessage = DrainAccount.Instance,
+                Placement = options.AccountPlacement,
             });
         return new PaymentSwitch(system, options, router, channels, protector, accounts, controls);
     }
+
+    /// <summary>The entity type of the account shard region (the same on every node of a cluster).</summary>
+    public const string AccountType = "account";
 
     /// <summary>How long the account has to answer once the authorization timeout passed (a journal write and a margin).</summary>
     private static readonly TimeSpan AnswerNowTimeout = TimeSpan.FromSeconds(6);

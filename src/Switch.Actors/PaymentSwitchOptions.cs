@@ -1,6 +1,7 @@
 using Switch.Actors.Accounts;
 using Switch.Actors.Channels;
 using Switch.Actors.Routing;
+using Switch.Runtime.Sharding;
 
 namespace Switch.Actors;
 
@@ -25,6 +26,15 @@ public sealed record PaymentSwitchOptions(
 
     /// <summary>Account actors kept in memory at most (least recently used passivated first). Default 100,000.</summary>
     public int MaxActiveAccounts { get; init; } = 100_000;
+
+    /// <summary>Where account shards live: every shard on this node (the default), or the cluster's placement.</summary>
+    public IShardPlacement AccountPlacement { get; init; } = LocalShardPlacement.Instance;
+
+    /// <summary>
+    /// The node id in a cluster, null on a single node. The node's own journaled state (each channel's store-and-forward
+    /// queue, the routing controls) is kept under persistence ids that end with it, since every node runs its own.
+    /// </summary>
+    public string? ClusterNodeId { get; init; }
 
     /// <summary>
     /// How many of the journal's latest events the start-up scan reads for transactions left undecided by the last

@@ -6,12 +6,16 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switch.Actors;
+using Switch.Actors.Remoting;
+using Switch.Actors.Security;
 using Switch.Node.Acquirers;
 using Switch.Node.Admin;
 using Switch.Node.Configuration;
 using Switch.Runtime.Actors;
+using Switch.Runtime.Cluster;
 using Switch.Runtime.Metrics;
 using Switch.Runtime.Persistence;
+using Switch.Runtime.Sharding;
 using Switch.Simulators;
 
 namespace Switch.Node;
@@ -33,11 +37,12 @@ internal sealed class SwitchNode : IAsyncDisposable
     private readonly List<(AcquirerListener Listener, ListenOptions Endpoint)> _listeners;
     private readonly NodeHealth _health;
     private readonly AdminServer? _admin;
+    private readonly NodeCluster? _cluster;
     private int _stopped;
 
     private SwitchNode(NodeSettings settings, ILogger log, EventJournal journal, SnapshotStore snapshots, ActorSystem system,
         BankHostSimulator? demoBank, PaymentSwitch payments, WebApplication? server, List<(AcquirerListener, ListenOptions)> listeners,
-        NodeHealth health, AdminServer? admin)
+        NodeHealth health, AdminServer? admin, NodeCluster? cluster)
     {
         _settings = settings;
         _log = log;
@@ -50,6 +55,7 @@ internal sealed class SwitchNode : IAsyncDisposable
         _listeners = listeners;
         _health = health;
         _admin = admin;
+        _cluster = cluster;
     }
 
     /// <summary>The payment switch.</summary>
@@ -62,6 +68,9 @@ internal sealed class SwitchNode : IAsyncDisposable
     public IReadOnlyList<(AcquirerListener Listener, IPEndPoint Endpoint)> Acquirers =>
         _listeners.Select(l => (l.Listener, (IPEndPoint)l.Endpoint.EndPoint)).ToList();
 
+    /// <summary>This node's cluster membership; null on a single node.</summary>
+    public ClusterMembership? Cluster => _cluster?.Membership;
+
     /// <summary>The admin endpoint's bound address (port 0 in the settings becomes the real one); null when it is disabled.</summary>
     public IPEndPoint? AdminEndpoint => _admin?.Endpoint;
 
@@ -72,7 +81,13 @@ internal sealed class SwitchNode : IAsyncDisposable
         var metrics = settings.Admin.Enabled ? new MetricsCollector() : null;
         var (journal, snapshots) = await OpenJournalAsync(settings.Journal, loggerFactory).ConfigureAwait(false);
         var system = ActorSystem.Create(settings.NodeId, loggerFactory);
-        system.UsePersistence(journal, snapshots, PaymentSwitch.Serializer());
+        var serializer = PaymentSwitch.Serializer();
+        if (settings.Cluster is not null)
+            SwitchMessages.Register(serializer, CardDataProtector.FromHex(settings.Payments.CardDataKeyHex));
+        system.UsePersistence(journal, snapshots, serializer);
+        var cluster = settings.Cluster is { } clusterSettings
+            ? await NodeCluster.JoinAsync(system, serializer, clusterSettings.Membership, clusterSettings.Transport, loggerFactory).ConfigureAwait(false)
+            : null;
         BankHostSimulator? demoBank = null;
         var payments = settings.Payments;
         if (settings.DemoBank.Enabled)
@@ -98,7 +113,10 @@ internal sealed class SwitchNode : IAsyncDisposable
                     : c).ToList(),
             };
         }
+        if (cluster is not null)
+            payments = payments with { AccountPlacement = cluster.Membership.Placement, ClusterNodeId = settings.NodeId };
         var paymentSwitch = PaymentSwitch.Start(system, payments);
+        cluster?.Membership.Attach(PaymentSwitch.AccountType, ShardRegion.Find(system, PaymentSwitch.AccountType)!, payments.AccountShards);
         var health = new NodeHealth();
         AdminServer? admin = null;
         if (settings.Admin.Enabled)
@@ -147,7 +165,7 @@ internal sealed class SwitchNode : IAsyncDisposable
         if (unfinished > 0)
             log.LogWarning("{Accounts} accounts had transactions in flight at the last stop: they are answered 91 and reversed", unfinished);
         log.LogInformation("node {Node} started", settings.NodeId);
-        return new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound, health, admin);
+        return new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound, health, admin, cluster);
     }
 
     private static async Task<(EventJournal, SnapshotStore)> OpenJournalAsync(PersistenceOptions options, ILoggerFactory loggerFactory) => options switch
@@ -181,9 +199,13 @@ internal sealed class SwitchNode : IAsyncDisposable
             }
             await _server.DisposeAsync().ConfigureAwait(false);
         }
+        if (_cluster is not null) // the other nodes take this node's shards before its actors stop
+            await _cluster.LeaveAsync(_settings.ShutdownTimeout).ConfigureAwait(false);
         if (_admin is not null) // after the acquirers' traffic, before the actors it asks
             await _admin.StopAsync(_settings.ShutdownTimeout).ConfigureAwait(false);
         await _system.TerminateAsync().ConfigureAwait(false);
+        if (_cluster is not null)
+            await _cluster.DisposeAsync().ConfigureAwait(false);
         await _journal.DisposeAsync().ConfigureAwait(false);
         await _snapshots.DisposeAsync().ConfigureAwait(false);
         if (_demoBank is not null)

@@ -36,6 +36,7 @@ internal sealed class AccountActor : PersistentActor
     private int _dayCount, _monthCount;
     private long _snapshotAt; // the sequence number of the last snapshot recovered or asked for
     private bool _noSnapshotStore;
+    private bool _draining; // the account's shard is moving to another node: stop once nothing is in flight
 
     internal AccountActor(string accountKey, AccountServices services)
     {
@@ -98,6 +99,10 @@ internal sealed class AccountActor : PersistentActor
                 break;
             case WakeAccount:
                 break; // recovery has done the work
+            case DrainAccount:
+                _draining = true;
+                StopIfDrained();
+                break;
             case SaveSnapshotSuccess:
                 break;
             case SaveSnapshotFailure failure:
@@ -370,7 +375,14 @@ internal sealed class AccountActor : PersistentActor
             if (e.Kind == (int)TransactionKind.Reversal && original is { Decided: true, ResponseCode: ResponseCodes.Approved } && !wasReversed)
                 Reverse(original, e.OriginalKey, "acquirer reversal");
             MaybeSnapshot();
+            StopIfDrained();
         });
+    }
+
+    private void StopIfDrained()
+    {
+        if (_draining && _pending.Count == 0)
+            Context.Stop(Self);
     }
 
     private void Reverse(Txn txn, string key, string reason)

@@ -32,6 +32,19 @@ public sealed record ShowAccount(string AccountKey);
 /// </summary>
 public sealed record WakeAccount(string AccountKey);
 
+/// <summary>
+/// The account's shard is moving to another node: the account stops as soon as no transaction of it is in flight
+/// (each ends with the bank's answer or the bank request's timeout), so that the next owner recovers every decision
+/// from the journal. Sent by its shard, never by the switch.
+/// </summary>
+public sealed class DrainAccount
+{
+    /// <summary>The single instance.</summary>
+    public static DrainAccount Instance { get; } = new();
+
+    private DrainAccount() { }
+}
+
 /// <summary>An account as operators see it.</summary>
 public sealed record AccountView(
     string AccountKey, string? MaskedPan, bool OnUs, long Balance, long Held, long Available,

@@ -23,6 +23,7 @@ internal sealed class ChannelActor : Actor
     private readonly ChannelOptions _options;
     private readonly ChannelStatus _status;
     private readonly CardDataProtector _protector;
+    private readonly string? _clusterNodeId;
     private readonly ChannelBreaker _breaker;
     private readonly KeyValuePair<string, object?> _metricsTag;
     private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
@@ -35,12 +36,13 @@ internal sealed class ChannelActor : Actor
     private ILogger _log = null!;
     private int _nextConnection;
 
-    internal ChannelActor(ChannelEntry entry, CardDataProtector protector)
+    internal ChannelActor(ChannelEntry entry, CardDataProtector protector, string? clusterNodeId = null)
     {
         _entry = entry;
         _options = entry.Options;
         _status = entry.Status;
         _protector = protector;
+        _clusterNodeId = clusterNodeId;
         _breaker = new ChannelBreaker(_options.Breaker);
         _metricsTag = SwitchMetrics.ChannelTag(_options.Name);
         _connections = new BankConnection?[_options.Connections];
@@ -350,7 +352,7 @@ internal sealed class ChannelActor : Actor
 
     private void StartSaf()
     {
-        _saf = Context.ActorOf(Props.Create(() => new SafQueue(_options.Name, _options.SafRetryInterval)), "saf");
+        _saf = Context.ActorOf(Props.Create(() => new SafQueue(_options.Name, _options.SafRetryInterval, _clusterNodeId)), "saf");
         Context.Watch(_saf);
         foreach (var enqueue in _safBacklog)
             _saf.Tell(enqueue);

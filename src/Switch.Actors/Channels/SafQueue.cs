@@ -6,7 +6,7 @@ using Switch.Runtime.Persistence;
 namespace Switch.Actors.Channels;
 
 /// <summary>
-/// A channel's store-and-forward queue of reversal advices, journaled (persistence id "saf-" + channel). It is a
+/// A channel's store-and-forward queue of reversal advices, journaled (persistence id "saf-" + channel, and "@" + node id in a cluster, where each node has its own). It is a
 /// child of the channel actor so that the channel's traffic never waits on a journal write: the queue persists,
 /// then asks its parent to send; the parent reports the bank's 0430. Entries survive restarts and are sent again
 /// (as 0421) every retry interval until acknowledged.
@@ -19,13 +19,14 @@ internal sealed class SafQueue : PersistentActor
     private readonly HashSet<string> _acknowledged = new(StringComparer.Ordinal);
     private ILogger _log = null!;
 
-    internal SafQueue(string channel, TimeSpan retryInterval)
+    internal SafQueue(string channel, TimeSpan retryInterval, string? clusterNodeId)
     {
         _channel = channel;
         _retryInterval = retryInterval;
+        PersistenceId = clusterNodeId is null ? "saf-" + channel : $"saf-{channel}@{clusterNodeId}";
     }
 
-    public override string PersistenceId => "saf-" + _channel;
+    public override string PersistenceId { get; }
 
     protected override void OnRecover(object @event) => Apply(@event);
 

@@ -10,12 +10,12 @@ namespace Switch.Actors.Routing;
 /// Keeps operators' routing controls (enablement at bank, channel and transaction-type level; maintenance
 /// windows), journaled so they survive restarts, and publishes each new value to the <see cref="Router"/>.
 /// </summary>
-internal sealed class RoutingControlActor(Router router, IReadOnlySet<string> banks) : PersistentActor
+internal sealed class RoutingControlActor(Router router, IReadOnlySet<string> banks, string? clusterNodeId = null) : PersistentActor
 {
     private RoutingControls _controls = RoutingControls.None;
     private ILogger _log = null!;
 
-    public override string PersistenceId => "routing-controls";
+    public override string PersistenceId { get; } = clusterNodeId is null ? "routing-controls" : "routing-controls@" + clusterNodeId;
 
     protected override void OnRecover(object @event)
     {

@@ -5,8 +5,10 @@ using Switch.Actors.Channels;
 using Switch.Actors.Routing;
 using Switch.Protocol.Framing;
 using Switch.Protocol.Iso8583;
+using Switch.Runtime.Cluster;
 using Switch.Runtime.Configuration;
 using Switch.Runtime.Persistence;
+using Switch.Runtime.Remote;
 
 namespace Switch.Node.Configuration;
 
@@ -27,6 +29,9 @@ internal sealed record NodeSettings
     public required LoggingSettings Logging { get; init; }
     public required AdminSettings Admin { get; init; }
 
+    /// <summary>The cluster membership (PostgreSQL) and the node-to-node transport; null on a single node.</summary>
+    public required (ClusterSettings Membership, RemoteSettings Transport)? Cluster { get; init; }
+
     /// <summary>Reads and validates everything under <c>switch</c>.</summary>
     /// <exception cref="ConfigurationErrorException">A setting is missing or invalid.</exception>
     public static NodeSettings Read(IConfigurationRoot c)
@@ -43,12 +48,13 @@ internal sealed record NodeSettings
             throw Error(c, "switch:demo-bank:enabled", $"channel {demoChannels[0]} uses the demo bank, which is not enabled");
         var products = c.GetSection("switch:products").GetChildren().ToDictionary(p => p.Key, p => Product(c, $"switch:products:{p.Key}"), StringComparer.Ordinal);
         var bins = c.GetSection("switch:bin-table").GetChildren().Select(b => Bin(c, $"switch:bin-table:{b.Key}")).ToList();
+        var journal = ReadJournal(c, nodeId, dataDir);
         return new NodeSettings
         {
             NodeId = nodeId,
             DataDir = dataDir,
             ShutdownTimeout = c.GetDuration("switch:node:shutdown-timeout"),
-            Journal = ReadJournal(c, nodeId, dataDir),
+            Journal = journal,
             Acquirers = ListElement.Read(c, "switch:acquirers", "switch:acquirer-defaults").Select(e => Acquirer(c, e)).ToList(),
             Payments = ReadPayments(c, channels.Select(x => x.Options).ToList(), bins, products),
             DemoBankChannels = demoChannels,
@@ -57,8 +63,65 @@ internal sealed record NodeSettings
                 c.GetString("switch:logging:file") is { Length: > 0 } log ? Path.Combine(dataDir, log) : ""),
             Admin = new AdminSettings(c.GetBool("switch:admin:enabled"), Address(c, "switch:admin:host"),
                 Port(c, "switch:admin:port", allowZero: true), c.GetString("switch:admin:token")),
+            Cluster = c.GetBool("switch:cluster:enabled") ? ReadCluster(c, journal) : null,
         };
     }
+
+    private static (ClusterSettings, RemoteSettings) ReadCluster(IConfigurationRoot c, PersistenceOptions journal)
+    {
+        const string k = "switch:cluster", r = "switch:remote";
+        if (journal is not PostgresPersistenceOptions postgres)
+            throw Error(c, $"{k}:enabled", "a cluster keeps its members and shard leases with the journal, which must be PostgreSQL (switch.journal.backend = postgres)");
+        var membership = new ClusterSettings
+        {
+            Enabled = true,
+            DataCentre = Required(c, $"{k}:data-centre"),
+            Roles = c.GetSection($"{k}:roles").GetChildren().Select(x => x.Value ?? "").ToList(),
+            ConnectionString = postgres.ConnectionString,
+            Schema = postgres.Schema,
+            HeartbeatInterval = c.GetDuration($"{k}:heartbeat-interval"),
+            HeartbeatTimeout = c.GetDuration($"{k}:heartbeat-timeout"),
+            LeaseTtl = c.GetDuration($"{k}:lease-ttl"),
+            LeaseRenewInterval = c.GetDuration($"{k}:lease-renew-interval"),
+            RebalanceInterval = c.GetDuration($"{k}:rebalance-interval"),
+            RebalanceThreshold = c.GetInt($"{k}:rebalance-threshold"),
+            MaxSimultaneousMoves = c.GetInt($"{k}:max-simultaneous-moves"),
+            HandOffTimeout = c.GetDuration($"{k}:hand-off-timeout"),
+            ConnectTimeout = c.GetDuration($"{k}:connect-timeout"),
+            OperationTimeout = c.GetDuration($"{k}:operation-timeout"),
+        };
+        try
+        {
+            membership.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw Error(c, $"{k}:{Kebab(error.ParamName)}", error.Message);
+        }
+        var secret = c.GetString($"{r}:secret");
+        if (secret.Length < 16)
+            throw Error(c, $"{r}:secret", "a cluster needs the shared secret of at least 16 characters (set it with switch__remote__secret)");
+        var transport = new RemoteSettings
+        {
+            Host = Address(c, $"{r}:host"),
+            Port = Port(c, $"{r}:port", allowZero: true),
+            Secret = secret,
+            CertificatePath = c.GetString($"{r}:tls:certificate"),
+            CertificatePassword = c.GetString($"{r}:tls:certificate-password"),
+            MaximumFrameSize = (int)Math.Min(int.MaxValue, c.GetSize($"{r}:maximum-frame-size")),
+            SendQueueSize = Positive(c, $"{r}:send-queue-size"),
+            HandshakeTimeout = c.GetDuration($"{r}:handshake-timeout"),
+            ReconnectBackoff = c.GetDuration($"{r}:reconnect-backoff"),
+            DisconnectedQueueTimeout = c.GetDuration($"{r}:disconnected-queue-timeout"),
+            HeartbeatInterval = c.GetDuration($"{r}:heartbeat-interval"),
+            AcceptableHeartbeatPause = c.GetDuration($"{r}:acceptable-heartbeat-pause"),
+        };
+        return (membership, transport);
+    }
+
+    /// <summary>A settings property's name as its key: HeartbeatTimeout → heartbeat-timeout.</summary>
+    private static string Kebab(string? name) =>
+        string.Concat((name ?? "").Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
 
     private static PaymentSwitchOptions ReadPayments(IConfigurationRoot c, List<ChannelOptions> channels, List<BinRange> bins, Dictionary<string, ProductLimits> products)
     {

@@ -54,7 +54,11 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
         _path = path;
         _throughput = props.Throughput;
         _capacity = props.MailboxCapacity;
+        Fence = props.Fence ?? parent?.Fence;
     }
+
+    /// <summary>The shard lease this actor's journal writes are made under; null outside a cluster's shards.</summary>
+    internal Persistence.WriteFence? Fence { get; }
 
     /// <summary>The cell whose actor is being constructed on this thread, so that constructors can use the context.</summary>
     internal static ActorCell? Constructing => _constructing;
@@ -78,6 +82,8 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
     internal IReadOnlyCollection<ActorCell> ChildCells => (IReadOnlyCollection<ActorCell>)_children.Values;
 
     internal int MailboxDepth => _mailbox.Count;
+
+    internal ActorCell? GetChild(string name) => _children.TryGetValue(name, out var child) ? child : null;
 
     // ---- sending ------------------------------------------------------------------------------------------
 

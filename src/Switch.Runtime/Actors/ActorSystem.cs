@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switch.Runtime.Metrics;
 using Switch.Runtime.Persistence;
+using Switch.Runtime.Remote;
 using Switch.Runtime.Scheduling;
 using Switch.Runtime.Serialization;
 
@@ -17,6 +19,8 @@ public sealed class ActorSystem : IAsyncDisposable
     private readonly ActorCell _user;
     private readonly DeadLetterRef _deadLetters;
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, ActorRef> _exposed = new(StringComparer.Ordinal);
+    private RemoteTransport? _transport;
     private long _uid;
 
     private ActorSystem(string name, ILoggerFactory loggerFactory)
@@ -85,6 +89,44 @@ public sealed class ActorSystem : IAsyncDisposable
             Persistence = settings;
         }
     }
+
+    /// <summary>The transport that carries this system's messages to other nodes; null while there is none.</summary>
+    internal RemoteTransport? Transport => Volatile.Read(ref _transport);
+
+    /// <exception cref="InvalidOperationException">Another transport is attached already.</exception>
+    internal void AttachTransport(RemoteTransport transport)
+    {
+        if (Interlocked.CompareExchange(ref _transport, transport, null) is not null)
+            throw new InvalidOperationException($"actor system '{Name}' has a remote transport already");
+    }
+
+    internal void DetachTransport(RemoteTransport transport) => Interlocked.CompareExchange(ref _transport, null, transport);
+
+    /// <summary>
+    /// Finds a live actor by the local part of its path: <c>/user/a/b</c> walks the hierarchy, <c>/deadLetters</c> is
+    /// dead letters, and a key with a uid (<c>/temp#12</c>) names a reference that is not in the hierarchy (an Ask's
+    /// temporary actor, a test probe) and was exposed with <see cref="Expose"/>. Null when nothing lives there.
+    /// </summary>
+    internal ActorRef? ResolveLocal(string localPath)
+    {
+        if (localPath.Contains('#')) return _exposed.TryGetValue(localPath, out var exposed) ? exposed : null;
+        if (localPath == "/deadLetters") return _deadLetters;
+        var cell = _root;
+        foreach (var name in localPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            cell = cell.GetChild(name);
+            if (cell is null) return null;
+        }
+        return cell == _root ? null : cell;
+    }
+
+    /// <summary>
+    /// Makes a reference outside the hierarchy resolvable under <paramref name="key"/> (its local path and uid, e.g.
+    /// <c>/temp#12</c>), so that replies from other nodes find it; <see cref="Unexpose"/> ends that.
+    /// </summary>
+    internal void Expose(string key, ActorRef reference) => _exposed.TryAdd(key, reference);
+
+    internal void Unexpose(string key, ActorRef reference) => _exposed.TryRemove(new KeyValuePair<string, ActorRef>(key, reference));
 
     /// <summary>Starts a top-level actor under <c>/user</c>; null name gives a generated one.</summary>
     public ActorRef ActorOf(Props props, string? name = null) => _user.ActorOf(props, name);

@@ -18,4 +18,10 @@ public sealed record Props
 
     /// <summary>How this actor supervises its children; null takes <see cref="SupervisorStrategy.Default"/>.</summary>
     public SupervisorStrategy? SupervisorStrategy { get; init; }
+
+    /// <summary>
+    /// The shard lease the actor and its descendants write under (a cluster's shard sets it on itself); null inherits
+    /// the parent's.
+    /// </summary>
+    internal Persistence.WriteFence? Fence { get; init; }
 }

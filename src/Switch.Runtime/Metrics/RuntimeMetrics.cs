@@ -14,7 +14,7 @@ namespace Switch.Runtime.Metrics;
 internal static class RuntimeMetrics
 {
     /// <summary>Values of the <c>reason</c> label of journal write failures.</summary>
-    internal const string Unavailable = "unavailable", Conflict = "conflict", BreakerOpen = "breaker_open", TimedOut = "timeout";
+    internal const string Unavailable = "unavailable", Conflict = "conflict", Fenced = "fenced", BreakerOpen = "breaker_open", TimedOut = "timeout";
 
     private static readonly ConcurrentDictionary<ActorSystem, byte> Systems = new();
     private static readonly ConcurrentDictionary<ShardRegionActor, byte> Regions = new();

@@ -73,6 +73,8 @@ public abstract class EventJournal : IAsyncDisposable
     public Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
+        if (write.Fence is not null && !SupportsFencing)
+            throw new NotSupportedException($"{Name} cannot check shard leases: a cluster needs the PostgreSQL journal (switch.journal = postgres).");
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled(cancellationToken);
@@ -247,12 +249,15 @@ public abstract class EventJournal : IAsyncDisposable
 
     // ---- backend contract ------------------------------------------------------------------------------------
 
+    /// <summary>True when the journal checks <see cref="AtomicWrite.Fence"/> in the write's transaction (a cluster's journal).</summary>
+    public virtual bool SupportsFencing => false;
+
     /// <summary>
-    /// Stores the batch in one transaction. Returns null when every write was stored, or a flag per write that is
-    /// true for the writes rejected for a sequence-number conflict (the others were stored). Throws when nothing
+    /// Stores the batch in one transaction. Returns null when every write was stored, or per write why it was
+    /// rejected (<see cref="WriteRejection.None"/> for the writes that were stored). Throws when nothing
     /// was committed — or <see cref="CommitUncertainException"/> when the failure came while committing.
     /// </summary>
-    private protected abstract ValueTask<bool[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken);
+    private protected abstract ValueTask<WriteRejection[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken);
 
     private protected abstract IAsyncEnumerable<PersistedEvent> ReadEventsCore(string persistenceId, long from, long to, long max, CancellationToken cancellationToken);
 
@@ -380,7 +385,7 @@ public abstract class EventJournal : IAsyncDisposable
             return;
         }
         RuntimeMetrics.JournalBatchEvents.Record(events, _journalTag);
-        bool[]? rejected;
+        WriteRejection[]? rejected;
         var started = Stopwatch.GetTimestamp();
         using (var deadline = new CancellationTokenSource(_options.WriteTimeout))
         {
@@ -411,12 +416,20 @@ public abstract class EventJournal : IAsyncDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
-            if (rejected is not null && rejected[i])
+            if (rejected is not null && rejected[i] is not WriteRejection.None)
             {
                 var write = pending.Write;
                 stored -= write.Events.Count;
-                RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.Conflict, 1);
-                pending.TrySetException(new JournalConcurrencyException(write.PersistenceId, write.LowestSequenceNumber, write.HighestSequenceNumber, Name));
+                if (rejected[i] is WriteRejection.StaleFence)
+                {
+                    RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.Fenced, 1);
+                    pending.TrySetException(new JournalFencedException(write.PersistenceId, write.Fence!, Name));
+                }
+                else
+                {
+                    RuntimeMetrics.JournalWriteFailed(_journalTag, RuntimeMetrics.Conflict, 1);
+                    pending.TrySetException(new JournalConcurrencyException(write.PersistenceId, write.LowestSequenceNumber, write.HighestSequenceNumber, Name));
+                }
             }
             else
             {
@@ -425,7 +438,12 @@ public abstract class EventJournal : IAsyncDisposable
         }
         Interlocked.Add(ref _committedEvents, stored);
         if (rejected is not null)
-            _logger.LogWarning("{Store}: {Count} writes rejected for a sequence-number conflict (another writer of the same persistence id)", Name, rejected.Count(r => r));
+        {
+            if (rejected.Count(r => r is WriteRejection.SequenceConflict) is > 0 and var conflicts)
+                _logger.LogWarning("{Store}: {Count} writes rejected for a sequence-number conflict (another writer of the same persistence id)", Name, conflicts);
+            if (rejected.Count(r => r is WriteRejection.StaleFence) is > 0 and var fenced)
+                _logger.LogWarning("{Store}: {Count} writes rejected under a stale shard lease (the shard has another owner now)", Name, fenced);
+        }
     }
 
     private sealed class PendingWrite(AtomicWrite write) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)

@@ -94,6 +94,12 @@ public sealed class AtomicWrite
     /// <summary>The writer id stored with the events; null for the journal's default.</summary>
     public string? WriterId { get; }
 
+    /// <summary>
+    /// The shard lease the write is made under (cluster mode), checked by the journal in the write's transaction;
+    /// null for no check. Only journals with <see cref="EventJournal.SupportsFencing"/> accept fenced writes.
+    /// </summary>
+    public WriteFence? Fence { get; init; }
+
     /// <summary>The first sequence number.</summary>
     public long LowestSequenceNumber => Events[0].SequenceNumber;
 

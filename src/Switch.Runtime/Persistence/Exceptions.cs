@@ -33,6 +33,32 @@ public sealed class JournalConcurrencyException : Exception
 }
 
 /// <summary>
+/// An atomic write was refused because the shard lease it was made under (<see cref="AtomicWrite.Fence"/>) is no
+/// longer current: the shard moved to another owner or the lease expired. Nothing of the write was stored; the writer
+/// must stop, because another node may already be writing this entity's history.
+/// </summary>
+public sealed class JournalFencedException : Exception
+{
+    /// <summary>Creates the exception for a write of <paramref name="persistenceId"/> under <paramref name="fence"/>.</summary>
+    /// <param name="persistenceId">The persistence id of the refused write.</param>
+    /// <param name="fence">The lease the write was made under.</param>
+    /// <param name="store">The name of the journal.</param>
+    public JournalFencedException(string persistenceId, WriteFence fence, string store)
+        : base($"{store}: the write of '{persistenceId}' was made under epoch {fence.Epoch} of {fence.EntityType} shard {fence.ShardId} held by " +
+               $"'{fence.Owner}', which is no longer the shard's current lease; the write was rejected and nothing of it was stored.")
+    {
+        PersistenceId = persistenceId;
+        Fence = fence;
+    }
+
+    /// <summary>The persistence id of the refused write.</summary>
+    public string PersistenceId { get; }
+
+    /// <summary>The lease the write was made under.</summary>
+    public WriteFence Fence { get; }
+}
+
+/// <summary>
 /// The journal or snapshot store could not do what was asked in time: the database is down, slow, refusing, or its
 /// circuit breaker is open. The message names the store and the cause (<see cref="Exception.InnerException"/> holds
 /// the database's own error where there is one). For a write, the message says whether it was certainly not stored

@@ -218,7 +218,7 @@ public abstract class PersistentActor : Actor
         Task task;
         try
         {
-            task = Settings.Journal.WriteAsync(new AtomicWrite(PersistenceId, records));
+            task = Settings.Journal.WriteAsync(new AtomicWrite(PersistenceId, records) { Fence = ((ActorCell)Self).Fence });
         }
         catch (Exception e)
         {

@@ -1,4 +1,5 @@
 using Switch.Runtime.Actors;
+using Switch.Runtime.Persistence;
 
 namespace Switch.Runtime.Sharding;
 
@@ -20,16 +21,29 @@ public interface IShardPlacement
 /// <summary>Where a shard lives: in the asking region, or in the region behind another actor reference.</summary>
 public sealed class ShardHome
 {
-    private ShardHome(ActorRef? region) => Region = region;
+    private ShardHome(ActorRef? region, WriteFence? fence)
+    {
+        Region = region;
+        Fence = fence;
+    }
 
-    /// <summary>The shard runs in the region that asked.</summary>
-    public static ShardHome Local { get; } = new(null);
+    /// <summary>The shard runs in the region that asked (single node: no lease).</summary>
+    public static ShardHome Local { get; } = new(null, null);
+
+    /// <summary>
+    /// The shard runs in the region that asked, under the lease <paramref name="fence"/>: every journal write of its
+    /// entities carries it, and the journal refuses them once the lease is no longer current.
+    /// </summary>
+    public static ShardHome Owned(WriteFence fence) => new(null, fence ?? throw new ArgumentNullException(nameof(fence)));
 
     /// <summary>The shard runs in <paramref name="region"/>; the asking region forwards its messages there unchanged.</summary>
-    public static ShardHome At(ActorRef region) => new(region ?? throw new ArgumentNullException(nameof(region)));
+    public static ShardHome At(ActorRef region) => new(region ?? throw new ArgumentNullException(nameof(region)), null);
 
     /// <summary>The region that runs the shard, or null when it is the asking one.</summary>
     public ActorRef? Region { get; }
+
+    /// <summary>The lease a local shard runs under; null on a single node and for remote homes.</summary>
+    public WriteFence? Fence { get; }
 
     /// <summary>True when the shard runs in the asking region.</summary>
     public bool IsLocal => Region is null;

@@ -86,3 +86,42 @@ internal sealed record EntityStopped(int ShardId, string EntityId);
 internal sealed record ShardStarted(int ShardId);
 
 internal sealed record PassivateEntity(string EntityId);
+
+// ---- between a cluster's coordinator, its regions and their shards ---------------------------------------------
+
+/// <summary>
+/// Moves a local shard away: the region stops intake for it (its messages are buffered in order), the shard
+/// passivates every entity and stops once they have all stopped (so their in-flight work ends), and the region
+/// answers <see cref="ShardHandedOff"/>. Past <paramref name="Deadline"/> the shard is stopped outright. The region
+/// keeps buffering until told <see cref="RelocateShards"/>, after the lease has been released.
+/// </summary>
+internal sealed record HandOffShard(int ShardId, TimeSpan Deadline);
+
+/// <summary>The answer to <see cref="HandOffShard"/>: the shard no longer runs here (or never did).</summary>
+internal sealed record ShardHandedOff(string TypeName, int ShardId);
+
+/// <summary>
+/// The lease of a local shard is lost (not renewed in time, or taken by another node): the region stops the shard at
+/// once, without waiting for its entities, and places it again for the messages that come.
+/// </summary>
+internal sealed record DropShard(int ShardId);
+
+/// <summary>
+/// The owners of these shards changed: the region forgets where it last found them and asks the placement again
+/// (for buffered messages at once, for others on their next message). Local running shards are not affected.
+/// </summary>
+internal sealed record RelocateShards(IReadOnlyCollection<int> ShardIds);
+
+/// <summary>Region → shard: passivate every entity, then stop (see <see cref="HandOffShard"/>).</summary>
+internal sealed class BeginHandOff
+{
+    public static BeginHandOff Instance { get; } = new();
+
+    private BeginHandOff() { }
+}
+
+/// <summary>
+/// Shard → region, as the shard's last message: every entity has stopped; <paramref name="Leftovers"/> are the
+/// messages that were waiting for passivating entities, oldest first, to be delivered ahead of what the region holds.
+/// </summary>
+internal sealed record HandOffCompleted(int ShardId, IReadOnlyList<(object Message, ActorRef? Sender)> Leftovers);

@@ -21,6 +21,7 @@ internal sealed class Shard : Actor
     private readonly Dictionary<string, Entry> _entities = new(StringComparer.Ordinal);
     private readonly Dictionary<ActorRef, Entry> _byRef = new();
     private int _buffered;
+    private List<(object Message, ActorRef? Sender)>? _handOffLeftovers; // non-null while handing off
 
     public Shard(string typeName, int shardId, Func<string, Props> entityProps, IMessageExtractor extractor,
         ShardingSettings settings, ActorRef region)
@@ -88,7 +89,10 @@ internal sealed class Shard : Actor
                 if (_entities.TryGetValue(p.EntityId, out var victim)) BeginPassivation(victim, _settings.StopMessage);
                 break;
             case Sweep:
-                PassivateIdle();
+                if (_handOffLeftovers is null) PassivateIdle();
+                break;
+            case BeginHandOff:
+                BeginHandingOff();
                 break;
             case Terminated terminated:
                 OnEntityTerminated(terminated.Actor);
@@ -134,6 +138,11 @@ internal sealed class Shard : Actor
         if (string.IsNullOrEmpty(id))
         {
             Refuse(message, sender, new UnroutableMessageException(_typeName, $"no entity id in {message.GetType().Name}"));
+            return;
+        }
+        if (_handOffLeftovers is not null && (!_entities.TryGetValue(id, out var stopping) || !stopping.Passivating))
+        {
+            _handOffLeftovers.Add((payload, sender)); // the region stopped sending; this was on its way before that
             return;
         }
         if (!_entities.TryGetValue(id, out var entry))
@@ -208,6 +217,16 @@ internal sealed class Shard : Actor
         Context.Timers.Cancel(("passivation", entry.Id));
         Context.Timers.Cancel(("retry-stop", entry.Id));
         _region.Tell(new EntityStopped(_shardId, entry.Id), Self);
+        if (_handOffLeftovers is not null)
+        {
+            if (entry.Buffer is { } held)
+            {
+                _buffered -= held.Count;
+                _handOffLeftovers.AddRange(held);
+            }
+            CompleteHandOffWhenEmpty();
+            return;
+        }
         if (entry.Buffer is not { Count: > 0 } buffer) return;
         // Messages arrived while it stopped: a new incarnation gets them, in the order they came.
         _buffered -= buffer.Count;
@@ -222,6 +241,24 @@ internal sealed class Shard : Actor
         }
         while (buffer.TryDequeue(out var item)) next.Actor.Tell(item.Message, item.Sender);
         next.LastDelivery = Environment.TickCount64;
+    }
+
+    private void BeginHandingOff()
+    {
+        if (_handOffLeftovers is not null) return;
+        _handOffLeftovers = [];
+        var stop = _settings.HandOffStopMessage ?? _settings.StopMessage;
+        foreach (var entry in _entities.Values.ToList())
+            BeginPassivation(entry, stop);
+        CompleteHandOffWhenEmpty();
+    }
+
+    private void CompleteHandOffWhenEmpty()
+    {
+        if (_entities.Count > 0) return;
+        _region.Tell(new HandOffCompleted(_shardId, _handOffLeftovers!), Self);
+        _handOffLeftovers = [];
+        Context.Stop(Self);
     }
 
     private void Refuse(object message, ActorRef? sender, Exception reason)

@@ -125,6 +125,9 @@ internal sealed class ShardRegionActor : Actor
         public ActorRef? Target { get; set; }
         public bool IsLocal { get; set; }
         public Queue<(object Message, ActorRef? Sender)>? Pending { get; set; } = new();
+
+        /// <summary>Who asked for the local shard to be handed off; non-null until the handoff is complete.</summary>
+        public ActorRef? HandOffRequester { get; set; }
     }
 
     /// <summary>An active entity of a local shard; <see cref="Node"/> is null while the region passivates it.</summary>
@@ -139,6 +142,8 @@ internal sealed class ShardRegionActor : Actor
     private sealed record ShardLocationFailed(int ShardId, int Attempt, Exception Cause);
 
     private sealed record RetryPlacement(int ShardId);
+
+    private sealed record HandOffDeadline(int ShardId, ActorRef Shard);
 
     protected override void PreStart()
     {
@@ -193,6 +198,26 @@ internal sealed class ShardRegionActor : Actor
             case Terminated terminated:
                 OnShardTerminated(terminated.Actor);
                 PublishCounts();
+                break;
+            case HandOffShard handOff:
+                OnHandOff(handOff, Sender);
+                break;
+            case HandOffCompleted completed:
+                OnHandOffCompleted(completed);
+                break;
+            case HandOffDeadline deadline:
+                if (_shards.TryGetValue(deadline.ShardId, out var late) && late.HandOffRequester is not null && deadline.Shard.Equals(late.Target))
+                {
+                    _log.LogWarning("{Type} shard {Shard} did not hand off in time; stopping it with its entities", _typeName, deadline.ShardId);
+                    Context.Stop(deadline.Shard);
+                }
+                break;
+            case DropShard drop:
+                OnDropShard(drop.ShardId);
+                PublishCounts();
+                break;
+            case RelocateShards relocate:
+                foreach (var shardId in relocate.ShardIds) Relocate(shardId);
                 break;
             case GetRegionStats:
                 Sender.Tell(new RegionStats(_typeName, EntityIdsByShard().ToDictionary(p => p.Key, p => p.Value.Count)), Self);
@@ -303,7 +328,7 @@ internal sealed class ShardRegionActor : Actor
             var strategy = _settings.EntitySupervisorStrategy;
             var region = Self;
             var props = Props.Create(() => new Shard(_typeName, shardId, _entityProps, _extractor, _settings, region))
-                with { SupervisorStrategy = strategy };
+                with { SupervisorStrategy = strategy, Fence = located.Home.Fence };
             var shard = Context.ActorOf(props, shardId.ToString(CultureInfo.InvariantCulture));
             Context.Watch(shard);
             _localShards[shard] = shardId;
@@ -324,9 +349,84 @@ internal sealed class ShardRegionActor : Actor
     private void OnShardTerminated(ActorRef shard)
     {
         if (!_localShards.Remove(shard, out var shardId)) return;
+        if (_shards.TryGetValue(shardId, out var handingOff) && handingOff.HandOffRequester is not null && shard.Equals(handingOff.Target))
+        {
+            FinishHandOff(shardId, handingOff); // stopped at the deadline, or crashed while stopping
+            return;
+        }
         // The shard was stopped (e.g. by supervision): forget it, so the next message places it afresh.
         if (_shards.TryGetValue(shardId, out var slot) && shard.Equals(slot.Target)) _shards.Remove(shardId);
         ForgetEntitiesOf(shardId);
+    }
+
+    private void OnHandOff(HandOffShard handOff, ActorRef requester)
+    {
+        if (!_shards.TryGetValue(handOff.ShardId, out var slot) || !slot.IsLocal || slot.Pending is not null)
+        {
+            requester.Tell(new ShardHandedOff(_typeName, handOff.ShardId), Self);
+            return;
+        }
+        if (slot.HandOffRequester is not null)
+        {
+            slot.HandOffRequester = requester; // asked again: answer the latest asker
+            return;
+        }
+        slot.HandOffRequester = requester;
+        slot.Pending = new();
+        slot.Target!.Tell(BeginHandOff.Instance, Self);
+        Context.Timers.StartSingleTimer(("handoff", handOff.ShardId), new HandOffDeadline(handOff.ShardId, slot.Target), handOff.Deadline);
+    }
+
+    private void OnHandOffCompleted(HandOffCompleted completed)
+    {
+        if (!_shards.TryGetValue(completed.ShardId, out var slot) || slot.HandOffRequester is null || !Sender.Equals(slot.Target))
+            return;
+        if (completed.Leftovers.Count > 0)
+        {
+            // They reached the shard before the region began holding this shard's messages: they go first.
+            var pending = new Queue<(object Message, ActorRef? Sender)>(completed.Leftovers);
+            while (slot.Pending!.TryDequeue(out var item)) pending.Enqueue(item);
+            slot.Pending = pending;
+            _buffered += completed.Leftovers.Count;
+        }
+        _localShards.Remove(slot.Target!);
+        FinishHandOff(completed.ShardId, slot);
+        PublishCounts();
+    }
+
+    private void FinishHandOff(int shardId, ShardSlot slot)
+    {
+        Context.Timers.Cancel(("handoff", shardId));
+        ForgetEntitiesOf(shardId);
+        slot.Target = null;
+        slot.IsLocal = false;
+        var requester = slot.HandOffRequester!;
+        slot.HandOffRequester = null;
+        requester.Tell(new ShardHandedOff(_typeName, shardId), Self);
+        _log.LogInformation("{Type} shard {Shard} handed off; {Held} messages held for its next home", _typeName, shardId, slot.Pending!.Count);
+    }
+
+    private void OnDropShard(int shardId)
+    {
+        if (!_shards.TryGetValue(shardId, out var slot) || !slot.IsLocal || slot.Target is null) return;
+        _log.LogWarning("{Type} shard {Shard} lost its lease; stopped here", _typeName, shardId);
+        _localShards.Remove(slot.Target);
+        Context.Stop(slot.Target);
+        Context.Timers.Cancel(("handoff", shardId));
+        ForgetEntitiesOf(shardId);
+        slot.HandOffRequester?.Tell(new ShardHandedOff(_typeName, shardId), Self);
+        slot.HandOffRequester = null;
+        slot.Target = null;
+        slot.IsLocal = false;
+        slot.Pending ??= new();
+        Locate(shardId, slot);
+    }
+
+    private void Relocate(int shardId)
+    {
+        if (!_shards.TryGetValue(shardId, out var slot) || slot.IsLocal || slot.HandOffRequester is not null) return;
+        if (slot.Pending is not null) Locate(shardId, slot);
+        else _shards.Remove(shardId); // next message asks the placement again
     }
 
     private void OnEntityStarted(EntityStarted started)

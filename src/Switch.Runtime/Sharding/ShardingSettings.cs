@@ -45,6 +45,12 @@ public sealed record ShardingSettings
     public object StopMessage { get; init; } = PoisonPill.Instance;
 
     /// <summary>
+    /// What a shard sends each entity when the shard moves to another node (<see cref="HandOffShard"/>); the entity
+    /// should finish its in-flight work and then stop. Null (the default) sends <see cref="StopMessage"/>.
+    /// </summary>
+    public object? HandOffStopMessage { get; init; }
+
+    /// <summary>
     /// How long a passivating entity may take to stop before the shard stops it outright (what is still in its
     /// mailbox then goes to dead letters); null (the default) waits for ever.
     /// </summary>

@@ -60,11 +60,13 @@ public sealed class PostgresJournal : EventJournal
 
     // ---- writes ----------------------------------------------------------------------------------------------
 
-    private protected override async ValueTask<bool[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken)
+    private protected override async ValueTask<WriteRejection[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken)
     {
         try
         {
             _writer ??= await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (Fences(batch) is { } fences)
+                return await WriteFencedBatchAsync(batch, fences, createdUnixMs, cancellationToken).ConfigureAwait(false);
             await using (var transaction = await _writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -84,7 +86,7 @@ public sealed class PostgresJournal : EventJournal
         isolate:
             // Some write collides with a stored event (or an earlier write of this batch): redo the batch with a
             // savepoint per write, so that only the offenders are rolled back and the others commit.
-            var rejected = new bool[batch.Count];
+            var rejected = new WriteRejection[batch.Count];
             await using (var transaction = await _writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
                 await using (var lockCommand = new NpgsqlCommand(_lockSql, _writer, transaction))
@@ -103,7 +105,7 @@ public sealed class PostgresJournal : EventJournal
                     catch (PostgresException error) when (_schema.IsSequenceConflict(error))
                     {
                         await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
-                        rejected[i] = true;
+                        rejected[i] = WriteRejection.SequenceConflict;
                     }
                     await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
                 }
@@ -119,6 +121,89 @@ public sealed class PostgresJournal : EventJournal
             if (broken is not null)
                 await DisposeQuietlyAsync(broken).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override bool SupportsFencing => true;
+
+    private static List<WriteFence>? Fences(IReadOnlyList<AtomicWrite> batch)
+    {
+        List<WriteFence>? fences = null;
+        foreach (var write in batch)
+            if (write.Fence is { } fence && (fences ??= []).Contains(fence) is false)
+                fences.Add(fence);
+        return fences;
+    }
+
+    /// <summary>
+    /// A batch with shard leases to check (a cluster's writes): the ordering lock and the lease check
+    /// (<see cref="Cluster.LeaseFence"/>, which holds the lease rows until the commit, so that a takeover waits for it)
+    /// in one round trip, then the insert of the writes whose leases are current. A sequence conflict redoes the batch
+    /// with a savepoint per write, as the unfenced path does.
+    /// </summary>
+    private async ValueTask<WriteRejection[]?> WriteFencedBatchAsync(IReadOnlyList<AtomicWrite> batch, List<WriteFence> fences, long createdUnixMs, CancellationToken cancellationToken)
+    {
+        for (var isolate = false; ; isolate = true)
+        {
+            var rejected = new WriteRejection[batch.Count];
+            await using var transaction = await _writer!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            HashSet<WriteFence> stale;
+            await using (var check = new NpgsqlBatch(_writer, transaction))
+            {
+                var lockCommand = new NpgsqlBatchCommand(_lockSql);
+                lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
+                check.BatchCommands.Add(lockCommand);
+                check.BatchCommands.Add(Cluster.LeaseFence.CreateCommand(_schema.Options.Schema, fences));
+                await using var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                stale = (await Cluster.LeaseFence.ReadStaleAsync(reader, cancellationToken).ConfigureAwait(false)).ToHashSet();
+            }
+            var accepted = new List<AtomicWrite>(batch.Count);
+            var positions = new List<int>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i].Fence is { } fence && stale.Contains(fence))
+                {
+                    rejected[i] = WriteRejection.StaleFence;
+                    continue;
+                }
+                accepted.Add(batch[i]);
+                positions.Add(i);
+            }
+            if (!isolate && accepted.Count > 0)
+            {
+                try
+                {
+                    await using var insert = CreateBatch(_writer, transaction, accepted, 0, accepted.Count, createdUnixMs, withLock: false);
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+                {
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            else
+            {
+                for (var j = 0; j < accepted.Count; j++)
+                {
+                    await transaction.SaveAsync("w", cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await using var insert = CreateBatch(_writer, transaction, accepted, j, 1, createdUnixMs, withLock: false);
+                        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+                    {
+                        await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
+                        rejected[positions[j]] = WriteRejection.SequenceConflict;
+                    }
+                    await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+            return Array.IndexOf(rejected, WriteRejection.StaleFence) >= 0 || Array.IndexOf(rejected, WriteRejection.SequenceConflict) >= 0 ? rejected : null;
         }
     }
 

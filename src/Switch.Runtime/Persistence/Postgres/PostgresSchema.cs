@@ -62,12 +62,12 @@ internal sealed class PostgresSchema : IAsyncDisposable
 
     private string Scope { get; }
 
-    private static string Quote(string identifier) => "\"" + identifier + "\"";
+    internal static string Quote(string identifier) => "\"" + identifier + "\"";
 
     private static string Truncate(string identifier) => identifier.Length <= 63 ? identifier : identifier[..63];
 
     /// <summary>A stable 64-bit FNV-1a hash (advisory lock keys must be the same in every process).</summary>
-    private static long StableKey(string text)
+    internal static long StableKey(string text)
     {
         var hash = 14695981039346656037UL;
         foreach (var b in Encoding.UTF8.GetBytes(text))
@@ -121,21 +121,33 @@ internal sealed class PostgresSchema : IAsyncDisposable
     internal async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await MigrateAsync(connection, Options.Schema, Version, Scope, LatestVersion, Migration, $"{Options.Schema}.{Options.JournalTable}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Brings the tables of <paramref name="scope"/> to <paramref name="latest"/> with <paramref name="migration"/>'s
+    /// statements, recording each version in <paramref name="versionTable"/>. Every migration of a database (the
+    /// journal's, the cluster's) takes the same advisory lock: concurrent CREATE ... IF NOT EXISTS of the same object
+    /// can fail, so they take turns.
+    /// </summary>
+    internal static async Task MigrateAsync(NpgsqlConnection connection, string schema, string versionTable, string scope, int latest,
+        Func<int, string[]> migration, string what, CancellationToken cancellationToken)
+    {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey).ConfigureAwait(false);
-        var exists = await ScalarAsync(connection, "SELECT 1 FROM pg_namespace WHERE nspname = $1", cancellationToken, Options.Schema).ConfigureAwait(false);
-        if (exists is null)
-            await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(Options.Schema)}", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {Version} (scope TEXT NOT NULL, version INTEGER NOT NULL, applied BIGINT NOT NULL, PRIMARY KEY (scope, version))", cancellationToken).ConfigureAwait(false);
-        var current = Convert.ToInt32(await ScalarAsync(connection, $"SELECT COALESCE(MAX(version), 0) FROM {Version} WHERE scope = $1", cancellationToken, Scope).ConfigureAwait(false));
-        if (current > LatestVersion)
-            throw new InvalidOperationException($"The schema {Options.Schema}.{Options.JournalTable} is at version {current}, newer than this build knows ({LatestVersion}).");
-        for (var version = current + 1; version <= LatestVersion; version++)
+        // CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
+        if (await ScalarAsync(connection, "SELECT 1 FROM pg_namespace WHERE nspname = $1", cancellationToken, schema).ConfigureAwait(false) is null)
+            await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {versionTable} (scope TEXT NOT NULL, version INTEGER NOT NULL, applied BIGINT NOT NULL, PRIMARY KEY (scope, version))", cancellationToken).ConfigureAwait(false);
+        var current = Convert.ToInt32(await ScalarAsync(connection, $"SELECT COALESCE(MAX(version), 0) FROM {versionTable} WHERE scope = $1", cancellationToken, scope).ConfigureAwait(false));
+        if (current > latest)
+            throw new InvalidOperationException($"The tables of {what} are at version {current}, newer than this build knows ({latest}).");
+        for (var version = current + 1; version <= latest; version++)
         {
-            foreach (var statement in Migration(version))
+            foreach (var statement in migration(version))
                 await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"INSERT INTO {Version} (scope, version, applied) VALUES ($1, $2, $3)", cancellationToken,
-                Scope, version, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"INSERT INTO {versionTable} (scope, version, applied) VALUES ($1, $2, $3)", cancellationToken,
+                scope, version, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -50,7 +50,7 @@ public sealed class SqliteJournal : EventJournal
 
     // ---- writes ----------------------------------------------------------------------------------------------
 
-    private protected override ValueTask<bool[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken)
+    private protected override ValueTask<WriteRejection[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken)
     {
         try
         {
@@ -61,11 +61,11 @@ public sealed class SqliteJournal : EventJournal
             // A failed transaction may leave the connection in any state: start the next batch on a fresh one.
             _writer?.Dispose();
             _writer = null;
-            return ValueTask.FromException<bool[]?>(error);
+            return ValueTask.FromException<WriteRejection[]?>(error);
         }
     }
 
-    private bool[]? WriteBatch(IReadOnlyList<AtomicWrite> batch, long created, CancellationToken cancellationToken)
+    private WriteRejection[]? WriteBatch(IReadOnlyList<AtomicWrite> batch, long created, CancellationToken cancellationToken)
     {
         var writer = _writer ??= new Writer(_schema);
         using (var transaction = writer.Begin())
@@ -91,7 +91,7 @@ public sealed class SqliteJournal : EventJournal
     isolate:
         // Some write collides with a stored event (or with an earlier write of this batch): redo the batch with a
         // savepoint per write, so the offenders alone are rolled back and the others commit.
-        var rejected = new bool[batch.Count];
+        var rejected = new WriteRejection[batch.Count];
         using (var transaction = writer.Begin())
         {
             for (var i = 0; i < batch.Count; i++)
@@ -105,7 +105,7 @@ public sealed class SqliteJournal : EventJournal
                 catch (SqliteException error) when (SqliteSchema.IsSequenceConflict(error))
                 {
                     transaction.Rollback("w");
-                    rejected[i] = true;
+                    rejected[i] = WriteRejection.SequenceConflict;
                 }
                 transaction.Release("w");
             }
