@@ -33,7 +33,7 @@ public sealed class ClusterMembership : IAsyncDisposable
     private long _servingUntil; // Environment.TickCount64 ms: local shards are served only before it
     private View _view = View.Empty;
     private TaskCompletionSource _nextView = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _leaving;
+    private volatile bool _leaving, _partitioned;
     private Task _loop = Task.CompletedTask;
 
     private ClusterMembership(ActorSystem system, ClusterStore store, ClusterSettings settings, ClusterNode self, RemoteTransport transport, long incarnation)
@@ -127,6 +127,28 @@ public sealed class ClusterMembership : IAsyncDisposable
     /// <summary>The data centres with their isolation state.</summary>
     public Task<IReadOnlyList<DataCentreState>> DataCentresAsync(CancellationToken cancellationToken = default) => _store.DataCentresAsync(cancellationToken);
 
+    /// <summary>
+    /// Operator: marks down every member whose heartbeat is older than the heartbeat timeout (the store does the same
+    /// on every tick; this is for an operator who will not wait). Returns the nodes it downed.
+    /// </summary>
+    public Task<IReadOnlyList<string>> DownUnreachableAsync(CancellationToken cancellationToken = default) =>
+        _store.DownUnreachableAsync(_settings.HeartbeatTimeout, cancellationToken);
+
+    /// <summary>
+    /// Fault injection for rehearsals: true cuts this node off from the cluster's database and from its peers, as a
+    /// network partition would (it stops serving its shards before their leases can expire, and the others take them);
+    /// false ends the partition, after which the node finds it was downed and stops (<see cref="WhenDowned"/>).
+    /// </summary>
+    public void SetPartitioned(bool partitioned)
+    {
+        _partitioned = partitioned;
+        _transport.Sever(partitioned);
+        _log.LogWarning(partitioned ? "node {Node} is cut off from the cluster (fault injection)" : "node {Node}: the injected partition ends", _self.NodeId);
+    }
+
+    /// <summary>True while <see cref="SetPartitioned"/> cuts the node off.</summary>
+    public bool Partitioned => _partitioned;
+
     /// <summary>Every lease of <paramref name="typeName"/> (null: of every type).</summary>
     public Task<IReadOnlyList<ShardLease>> LeasesAsync(string? typeName = null, CancellationToken cancellationToken = default) =>
         _store.LeasesAsync(typeName, cancellationToken);
@@ -196,6 +218,7 @@ public sealed class ClusterMembership : IAsyncDisposable
 
     private async Task TickAsync(CancellationToken token)
     {
+        if (_partitioned) return; // cut off: no renewal reaches the store, and the watchdog stops every shard in time
         var before = Environment.TickCount64;
         var renewal = await _store.RenewAllAsync(_self.NodeId, Incarnation, _settings.LeaseTtl, token).ConfigureAwait(false);
         if (!renewal.Allowed || !await _store.HeartbeatAsync(_self.NodeId, Incarnation, token).ConfigureAwait(false))
@@ -433,7 +456,7 @@ public sealed class ClusterMembership : IAsyncDisposable
                 : null;
             if (owner is not null)
                 return ShardHome.At(_transport.Resolve(owner.NodeId, ShardRegionPath(typeName)));
-            if (!_leaving && !_downed.Task.IsCompleted && (views >= 2 || PlannedHere(region, view, shard)))
+            if (!_leaving && !_partitioned && !_downed.Task.IsCompleted && (views >= 2 || PlannedHere(region, view, shard)))
             {
                 if (await TryAcquireAsync(region, shard, cancellationToken).ConfigureAwait(false) is { } acquired)
                     return ShardHome.Owned(acquired);

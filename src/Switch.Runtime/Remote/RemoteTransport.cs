@@ -36,6 +36,7 @@ public sealed class RemoteTransport : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Association> _associations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<InboundLink, Task> _inbound = new();
+    private volatile bool _severed;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Socket _listener;
     private readonly string _ownPrefix;
@@ -139,7 +140,22 @@ public sealed class RemoteTransport : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         if (nodeAddress == System.Name) throw new ArgumentException($"'{nodeAddress}' is this node's own address", nameof(nodeAddress));
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (_severed) return;
         AssociationFor(nodeAddress).SetEndpoint(endpoint);
+    }
+
+    /// <summary>
+    /// Fault injection for rehearsals (a network partition): while severed, every peer is forgotten (queued messages go
+    /// to dead letters, senders get a failure), incoming connections are closed as they come, and
+    /// <see cref="SetPeer"/> is ignored. Ending it lets the membership add the peers again.
+    /// </summary>
+    /// <param name="severed">True to cut this node off from its peers; false to end the partition.</param>
+    public void Sever(bool severed)
+    {
+        _severed = severed;
+        if (!severed) return;
+        foreach (var peer in _associations.Keys) RemovePeer(peer);
+        foreach (var link in _inbound.Keys) link.Abort();
     }
 
     /// <summary>
@@ -298,6 +314,11 @@ public sealed class RemoteTransport : IAsyncDisposable
             if (!Stopping.IsCancellationRequested)
                 Log.LogWarning("refused a connection from {Remote}: {Reason}", remote,
                     e is OperationCanceledException ? $"no handshake within {Settings.HandshakeTimeout.TotalMilliseconds:0} ms" : e.Message);
+            return;
+        }
+        if (_severed)
+        {
+            connection.Abort();
             return;
         }
         var link = new InboundLink(this, connection, peer);
