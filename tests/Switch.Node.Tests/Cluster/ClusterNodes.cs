@@ -1,3 +1,4 @@
+using System.Net;
 using Npgsql;
 using Switch.Actors;
 using Switch.Actors.Accounts.Events;
@@ -42,6 +43,13 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     public NodeProcess this[string nodeId] => _nodes[nodeId];
 
+    /// <summary>The acquirer endpoints of the nodes that run (for acquirers that move to another node when theirs goes).</summary>
+    public IReadOnlyList<IPEndPoint> LiveAcquirers()
+    {
+        lock (_nodes)
+            return _nodes.Values.Where(n => !n.HasExited && n.AcquirerEndpoint.IsCompletedSuccessfully).Select(n => n.AcquirerEndpoint.Result).ToList();
+    }
+
     /// <summary>Starts node <paramref name="nodeId"/> in <paramref name="dataCentre"/> (again, after a stop: a new incarnation).</summary>
     public async Task<NodeProcess> StartNodeAsync(string nodeId, string dataCentre)
     {
@@ -74,8 +82,14 @@ internal sealed class ClusterNodes : IAsyncDisposable
               }
             }
             """);
+        NodeProcess? previous;
+        lock (_nodes)
+            _nodes.TryGetValue(nodeId, out previous);
+        if (previous is not null)
+            await previous.DisposeAsync();
         var node = await NodeProcess.StartAsync(config);
-        _nodes[nodeId] = node;
+        lock (_nodes)
+            _nodes[nodeId] = node;
         return node;
     }
 
@@ -91,6 +105,16 @@ internal sealed class ClusterNodes : IAsyncDisposable
         while (await reader.ReadAsync())
             owners[reader.GetInt32(0)] = reader.GetString(1);
         return owners;
+    }
+
+    /// <summary>The leases that name <paramref name="nodeId"/> as owner, expired or not.</summary>
+    public async Task<long> LeasesHeldAsync(string nodeId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM shard_leases WHERE owner_node_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = nodeId });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Waits until every shard has a current owner and each node in <paramref name="nodes"/> owns some.</summary>
@@ -123,6 +147,29 @@ internal sealed class ClusterNodes : IAsyncDisposable
     }
 
     public static int ShardOf(string accountKey) => ShardHash.ShardOf(accountKey, Shards);
+
+    /// <summary>
+    /// What every cluster scenario must end with: the acquirers heard only approvals or retryable answers (91, 96),
+    /// the journal decided each transaction once, and holds every approval they heard.
+    /// </summary>
+    public async Task AssertReconciledAsync(IReadOnlyDictionary<string, Protocol.Iso8583.IsoMessage> answers)
+    {
+        Assert.NotEmpty(answers);
+        var failed = answers.Where(a => a.Value.ResponseCode is not (Actors.Transactions.ResponseCodes.Approved
+            or Actors.Transactions.ResponseCodes.IssuerUnavailable or Actors.Transactions.ResponseCodes.SystemMalfunction)).ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} answers were neither approvals nor retryable: {string.Join(", ", failed.Take(5).Select(f => f.Value.ResponseCode))}");
+        var decided = await DecisionsAsync();
+        var byKey = decided.GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.ToList());
+        var twice = byKey.Where(p => p.Value.Count > 1).Select(p => p.Key).ToList();
+        Assert.True(twice.Count == 0, $"decided more than once: {string.Join(", ", twice.Take(5))}");
+        foreach (var (key, answer) in answers)
+        {
+            if (answer.ResponseCode != Actors.Transactions.ResponseCodes.Approved)
+                continue;
+            Assert.True(byKey.TryGetValue(key, out var events), $"the approval of {key} is not in the journal");
+            Assert.Equal(Actors.Transactions.ResponseCodes.Approved, events![0].ResponseCode);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

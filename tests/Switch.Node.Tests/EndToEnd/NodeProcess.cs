@@ -9,6 +9,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource<IPEndPoint> _acquirer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IPEndPoint> _admin = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
 
@@ -51,6 +52,18 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public Task<IPEndPoint> AcquirerEndpoint => _acquirer.Task;
 
+    /// <summary>The admin endpoint, once the node logged it.</summary>
+    public Task<IPEndPoint> AdminEndpoint => _admin.Task;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the process to exit by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no chance to flush or answer anything.</summary>
     public async Task KillAsync()
     {
@@ -75,12 +88,17 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             _output.Add(line);
         if (AcquirerLine().Match(line) is { Success: true } m)
             _acquirer.TrySetResult(IPEndPoint.Parse(m.Groups[1].Value));
+        if (AdminLine().Match(line) is { Success: true } admin)
+            _admin.TrySetResult(IPEndPoint.Parse(admin.Groups[1].Value));
         if (line.Contains("started", StringComparison.Ordinal) && line.Contains("node ", StringComparison.Ordinal))
             _started.TrySetResult();
     }
 
     [GeneratedRegex(@"acquirer \S+ \(.*\) listening on (\S+)$")]
     private static partial Regex AcquirerLine();
+
+    [GeneratedRegex(@"admin endpoint listening on (\S+)$")]
+    private static partial Regex AdminLine();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,76 @@
+namespace Switch.Node.Tests.Cluster;
+
+/// <summary>
+/// The cluster changing under load (three node processes, two in dc-a and one in dc-b, acquirers on every node that
+/// move to another node when theirs goes): nothing is lost or decided twice, and acquirers hear nothing worse than
+/// retryable answers.
+/// </summary>
+public sealed class ClusterChangeTests
+{
+    private static async Task<ClusterNodes> StartThreeAsync(string database)
+    {
+        var cluster = await ClusterNodes.StartAsync(database);
+        await Task.WhenAll(cluster.StartNodeAsync("node-1", "dc-a"), cluster.StartNodeAsync("node-2", "dc-a"), cluster.StartNodeAsync("node-3", "dc-b"));
+        await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
+        return cluster;
+    }
+
+    private static async Task MoreAnswersAsync(ClusterLoad load, int more)
+    {
+        var target = load.Answers.Count + more;
+        await EndToEnd.AuthorizationTests.Eventually(() => load.Answers.Count >= target, seconds: 60);
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_gracefully_hands_its_shards_off_and_takes_some_again_when_it_rejoins()
+    {
+        await using var cluster = await StartThreeAsync("switch_cluster_leave");
+        await using var load = new ClusterLoad(cluster.LiveAcquirers, senders: 6, cards: 300);
+        await MoreAnswersAsync(load, 200);
+
+        Assert.Equal(0, await cluster["node-3"].TerminateAsync()); // SIGTERM: leave, then exit
+        Assert.Equal(0, await cluster.LeasesHeldAsync("node-3")); // every lease released, none left to expire
+        await cluster.WaitForBalanceAsync("node-1", "node-2");
+        await MoreAnswersAsync(load, 200);
+
+        await cluster.StartNodeAsync("node-3", "dc-b");
+        await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
+        await MoreAnswersAsync(load, 200);
+        await load.StopAsync();
+        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
+        await cluster.AssertReconciledAsync(load.Answers);
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_of_every_node_under_load_fails_no_transaction()
+    {
+        await using var cluster = await StartThreeAsync("switch_cluster_rolling");
+        await using var load = new ClusterLoad(cluster.LiveAcquirers, senders: 6, cards: 300);
+        await MoreAnswersAsync(load, 200);
+        foreach (var (node, dataCentre) in new[] { ("node-1", "dc-a"), ("node-2", "dc-a"), ("node-3", "dc-b") })
+        {
+            Assert.Equal(0, await cluster[node].TerminateAsync());
+            await cluster.StartNodeAsync(node, dataCentre);
+            await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
+            await MoreAnswersAsync(load, 100);
+        }
+        await load.StopAsync();
+        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
+        await cluster.AssertReconciledAsync(load.Answers);
+    }
+
+    [Fact]
+    public async Task When_a_whole_data_centre_is_killed_the_other_takes_every_shard_and_nothing_is_lost()
+    {
+        await using var cluster = await StartThreeAsync("switch_cluster_dc_kill");
+        await using var load = new ClusterLoad(cluster.LiveAcquirers, senders: 6, cards: 300);
+        await MoreAnswersAsync(load, 200);
+
+        await Task.WhenAll(cluster["node-1"].KillAsync(), cluster["node-2"].KillAsync());
+        await cluster.WaitForBalanceAsync("node-3");
+        await MoreAnswersAsync(load, 200);
+        await load.StopAsync();
+        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
+        await cluster.AssertReconciledAsync(load.Answers);
+    }
+}
