@@ -31,6 +31,7 @@ public sealed class ClusterMembership : IAsyncDisposable
     private readonly TimeSpan _tick, _safetyMargin;
     private readonly Timer _watchdog;
     private long _servingUntil; // Environment.TickCount64 ms: local shards are served only before it
+    private long _renewingSince = Environment.TickCount64; // when the current run of successful renewals began
     private View _view = View.Empty;
     private TaskCompletionSource _nextView = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _leaving, _partitioned;
@@ -199,6 +200,7 @@ public sealed class ClusterMembership : IAsyncDisposable
             }
             catch (Exception error)
             {
+                _renewingSince = long.MaxValue;
                 _log.LogWarning("cluster tick failed: {Error}", error.Message);
             }
             var wait = (long)_tick.TotalMilliseconds - (Environment.TickCount64 - started);
@@ -227,9 +229,14 @@ public sealed class ClusterMembership : IAsyncDisposable
             return;
         }
         OnRenewed(before, renewal);
-        foreach (var node in await _store.DownUnreachableAsync(_settings.HeartbeatTimeout, token).ConfigureAwait(false))
-            _log.LogWarning("node {Node} stopped heartbeating for {Timeout}: marked down", node, _settings.HeartbeatTimeout);
-        await DownUnreachablePeersAsync(token).ConfigureAwait(false);
+        // After this node could not reach the store, every heartbeat is old: it downs others only once it has itself
+        // renewed for a whole heartbeat timeout, by when the others, if alive, have stamped theirs again.
+        if (Environment.TickCount64 - _renewingSince >= (long)_settings.HeartbeatTimeout.TotalMilliseconds)
+        {
+            foreach (var node in await _store.DownUnreachableAsync(_settings.HeartbeatTimeout, token).ConfigureAwait(false))
+                _log.LogWarning("node {Node} stopped heartbeating for {Timeout}: marked down", node, _settings.HeartbeatTimeout);
+            await DownUnreachablePeersAsync(token).ConfigureAwait(false);
+        }
         await RefreshAsync(token).ConfigureAwait(false);
         await ActOnPlansAsync(token).ConfigureAwait(false);
     }
@@ -266,6 +273,7 @@ public sealed class ClusterMembership : IAsyncDisposable
 
     private void OnRenewed(long before, LeaseRenewal renewal)
     {
+        if (_renewingSince == long.MaxValue) _renewingSince = before;
         lock (_gate)
         {
             var renewed = renewal.Leases.Select(l => (l.EntityType, l.ShardId, l.Epoch)).ToHashSet();

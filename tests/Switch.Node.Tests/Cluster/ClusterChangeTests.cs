@@ -73,4 +73,22 @@ public sealed class ClusterChangeTests
         await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
         await cluster.AssertReconciledAsync(load.Answers);
     }
+
+    [Fact]
+    public async Task When_the_database_hangs_every_node_stops_serving_and_all_serve_again_once_it_answers_without_a_restart()
+    {
+        await using var cluster = await StartThreeAsync("switch_cluster_db_pause");
+        await using var load = new ClusterLoad(cluster.LiveAcquirers, senders: 6, cards: 300);
+        await MoreAnswersAsync(load, 200);
+
+        cluster.PauseDatabase();
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past every lease: no node may serve meanwhile
+        cluster.ResumeDatabase();
+        await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
+        await MoreAnswersAsync(load, 300);
+        Assert.All(new[] { "node-1", "node-2", "node-3" }, node => Assert.False(cluster[node].HasExited, $"{node} exited"));
+        await load.StopAsync();
+        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
+        await cluster.AssertReconciledAsync(load.Answers);
+    }
 }

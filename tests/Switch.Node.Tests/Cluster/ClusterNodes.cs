@@ -33,6 +33,11 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     public BankHostSimulator Bank { get; }
 
+    /// <summary>SIGSTOP of the database server: every connection hangs, as in a database failover.</summary>
+    public void PauseDatabase() => _server.Pause();
+
+    public void ResumeDatabase() => _server.Resume();
+
     public static async Task<ClusterNodes> StartAsync(string database)
     {
         var server = PostgresServer.Start();
