@@ -10,7 +10,8 @@ namespace Switch.Node;
 /// <summary>
 /// <c>switch-node [--config hocon/switch.conf] [--switch:key=value ...]</c>: reads hocon/reference.conf, then the
 /// configuration file, then environment variables (switch__node__id=...), then arguments; starts the node; stops it
-/// gracefully on SIGTERM or Ctrl+C and exits 0. Invalid configuration: exit 2 with the file, line and key at fault.
+/// gracefully on SIGTERM, Ctrl+C or an operator's <c>cluster leave</c> and exits 0. Invalid configuration: exit 2 with
+/// the file, line and key at fault.
 /// </summary>
 internal static class Program
 {
@@ -31,27 +32,27 @@ internal static class Program
         var (loggerFactory, serilog) = NodeLogging.Create(settings.Logging, settings.NodeId);
         await using var _ = serilog;
         var log = loggerFactory.CreateLogger("Switch.Node");
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lifetime = new NodeLifetime();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         SwitchNode node;
         try
         {
-            node = await SwitchNode.StartAsync(settings, loggerFactory);
+            node = await SwitchNode.StartAsync(settings, loggerFactory, lifetime);
         }
         catch (Exception error)
         {
             log.LogCritical(error, "the node could not start");
             return 1;
         }
-        await stop.Task;
-        await node.StopAsync();
+        await lifetime.StopRequested;
+        await node.StopAsync(); // the stop the node began on the request: finished here before the process exits
         return 0;
 
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true; // the node exits by itself once stopped
-            stop.TrySetResult();
+            lifetime.RequestStop(context.Signal.ToString());
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switch.Actors;
+using Switch.Actors.Channels;
 using Switch.Actors.Remoting;
 using Switch.Actors.Security;
 using Switch.Node.Acquirers;
@@ -23,7 +24,8 @@ namespace Switch.Node;
 /// <summary>
 /// One running node: the journal, the actor system with the payment switch, the admin endpoint, the acquirer
 /// listeners (Kestrel), and in demo mode the bank host simulator. <see cref="StopAsync"/> is the graceful stop that
-/// SIGTERM triggers: stop taking requests, finish those in flight (bounded), flush the journal.
+/// SIGTERM triggers: stop taking requests, finish those in flight (bounded), flush the journal. The node runs it by
+/// itself when its <see cref="NodeLifetime"/> is asked to stop (a signal, or an operator's <c>cluster leave</c>).
 /// </summary>
 internal sealed class SwitchNode : IAsyncDisposable
 {
@@ -38,7 +40,7 @@ internal sealed class SwitchNode : IAsyncDisposable
     private readonly NodeHealth _health;
     private readonly AdminServer? _admin;
     private readonly NodeCluster? _cluster;
-    private int _stopped;
+    private readonly Lazy<Task> _stop;
 
     private SwitchNode(NodeSettings settings, ILogger log, EventJournal journal, SnapshotStore snapshots, ActorSystem system,
         BankHostSimulator? demoBank, PaymentSwitch payments, WebApplication? server, List<(AcquirerListener, ListenOptions)> listeners,
@@ -56,6 +58,7 @@ internal sealed class SwitchNode : IAsyncDisposable
         _health = health;
         _admin = admin;
         _cluster = cluster;
+        _stop = new Lazy<Task>(StopOnceAsync);
     }
 
     /// <summary>The payment switch.</summary>
@@ -74,8 +77,10 @@ internal sealed class SwitchNode : IAsyncDisposable
     /// <summary>The admin endpoint's bound address (port 0 in the settings becomes the real one); null when it is disabled.</summary>
     public IPEndPoint? AdminEndpoint => _admin?.Endpoint;
 
-    public static async Task<SwitchNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory)
+    /// <summary>Starts the node; it stops by itself when <paramref name="lifetime"/> (by default its own) is asked to.</summary>
+    public static async Task<SwitchNode> StartAsync(NodeSettings settings, ILoggerFactory loggerFactory, NodeLifetime? lifetime = null)
     {
+        lifetime ??= new NodeLifetime();
         var log = loggerFactory.CreateLogger("Switch.Node");
         // Counting starts when the collector listens: before the journal and the actors exist.
         var metrics = settings.Admin.Enabled ? new MetricsCollector() : null;
@@ -114,14 +119,24 @@ internal sealed class SwitchNode : IAsyncDisposable
             };
         }
         if (cluster is not null)
+        {
             payments = payments with { AccountPlacement = cluster.Membership.Placement, ClusterNodeId = settings.NodeId };
+            // Adopted while this node was away: its channels' queues start once the adopter has handed them back.
+            await cluster.Membership.WaitForOwnNodeStateAsync(StoreAndForwardAdoption.Kind, settings.Cluster!.Value.Membership.HandOffTimeout * 2).ConfigureAwait(false);
+        }
         var paymentSwitch = PaymentSwitch.Start(system, payments);
-        cluster?.Membership.Attach(PaymentSwitch.AccountType, ShardRegion.Find(system, PaymentSwitch.AccountType)!, payments.AccountShards);
+        if (cluster is not null)
+        {
+            cluster.Membership.Attach(PaymentSwitch.AccountType, ShardRegion.Find(system, PaymentSwitch.AccountType)!, payments.AccountShards);
+            cluster.Membership.AdoptNodeState(StoreAndForwardAdoption.Kind,
+                new StoreAndForwardAdoption(system, paymentSwitch.Channels, settings.Cluster!.Value.Membership.HandOffTimeout));
+        }
         var health = new NodeHealth();
         AdminServer? admin = null;
         if (settings.Admin.Enabled)
         {
-            admin = await AdminServer.StartAsync(settings, paymentSwitch, health, metrics!, system, journal, loggerFactory).ConfigureAwait(false);
+            admin = await AdminServer.StartAsync(settings, paymentSwitch, health, metrics!, system, journal, cluster?.Membership, lifetime, loggerFactory)
+                .ConfigureAwait(false);
             log.LogInformation("admin endpoint listening on {Endpoint}", admin.Endpoint);
             if (settings.Admin.Token.Length == 0)
                 log.LogWarning("no admin token is configured (switch.admin.token or SWITCH_ADMIN_TOKEN): the admin endpoint refuses every call but the health checks");
@@ -165,7 +180,16 @@ internal sealed class SwitchNode : IAsyncDisposable
         if (unfinished > 0)
             log.LogWarning("{Accounts} accounts had transactions in flight at the last stop: they are answered 91 and reversed", unfinished);
         log.LogInformation("node {Node} started", settings.NodeId);
-        return new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound, health, admin, cluster);
+        var node = new SwitchNode(settings, log, journal, snapshots, system, demoBank, paymentSwitch, server, bound, health, admin, cluster);
+        _ = node.StopWhenRequestedAsync(lifetime);
+        return node;
+    }
+
+    private async Task StopWhenRequestedAsync(NodeLifetime lifetime)
+    {
+        var reason = await lifetime.StopRequested.ConfigureAwait(false);
+        _log.LogInformation("node {Node}: stop requested ({Reason})", _settings.NodeId, reason);
+        await StopAsync().ConfigureAwait(false);
     }
 
     private static async Task<(EventJournal, SnapshotStore)> OpenJournalAsync(PersistenceOptions options, ILoggerFactory loggerFactory) => options switch
@@ -177,11 +201,14 @@ internal sealed class SwitchNode : IAsyncDisposable
         _ => throw new ArgumentException("unknown journal backend"),
     };
 
-    /// <summary>Graceful stop: no new requests, in-flight ones finish (up to the shutdown timeout), the journal is flushed.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Graceful stop: no new requests, in-flight ones finish (up to the shutdown timeout), the journal is flushed. Runs
+    /// once: every call returns that one stop, so a caller also waits for a stop already under way.
+    /// </summary>
+    public Task StopAsync() => _stop.Value;
+
+    private async Task StopOnceAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
-            return;
         _health.MarkStopping();
         _log.LogInformation("node {Node} stopping: finishing in-flight transactions (at most {Timeout})", _settings.NodeId, _settings.ShutdownTimeout);
         foreach (var (listener, _) in _listeners)

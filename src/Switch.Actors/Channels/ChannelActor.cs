@@ -28,7 +28,10 @@ internal sealed class ChannelActor : Actor
     private readonly KeyValuePair<string, object?> _metricsTag;
     private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
     private readonly Queue<InFlight> _deadlines = new();
-    private readonly Dictionary<string, string> _adviceByMatchKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ActorRef Queue, string Id)> _adviceByMatchKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<ActorRef, int> _safDepths = new(); // the own queue's and the adopted ones'
+    private readonly Dictionary<string, ActorRef> _adopted = new(StringComparer.Ordinal); // other nodes' queues, by node id
+    private readonly Dictionary<ActorRef, (string Node, ActorRef Requester)> _releasing = new();
     private readonly Dictionary<string, (BankConnection Connection, long DeadlineMs)> _control = new(StringComparer.Ordinal);
     private readonly BankConnection?[] _connections;
     private readonly List<SafQueue.Enqueue> _safBacklog = [];
@@ -89,10 +92,17 @@ internal sealed class ChannelActor : Actor
                 QueueAdvice(new SafQueue.Enqueue(reverse.TransactionKey, reverse.SealedAdvice, reverse.Reason));
                 break;
             case SafQueue.SendAdvice advice:
-                SendAdvice(advice);
+                SendAdvice(advice, Sender);
                 break;
             case SafQueue.Depth depth:
-                _status.SafDepth = depth.Count;
+                _safDepths[Sender] = depth.Count;
+                _status.SafDepth = _safDepths.Values.Sum();
+                break;
+            case AdoptSaf adopt:
+                AdoptQueue(adopt);
+                break;
+            case ReleaseSaf release:
+                ReleaseQueue(release.NodeId, Sender);
                 break;
             case BankConnection.Connected connected:
                 OnConnected(connected.Connection);
@@ -121,7 +131,11 @@ internal sealed class ChannelActor : Actor
             case ListSaf:
                 Sender.Tell(new List<SafEntryInfo>());
                 break;
+            case Terminated terminated when !terminated.Actor.Equals(_saf):
+                OnAdoptedQueueStopped(terminated.Actor);
+                break;
             case Terminated terminated when terminated.Actor.Equals(_saf):
+                _safDepths.Remove(terminated.Actor);
                 _log.LogError("channel {Channel}: the store-and-forward queue stopped (journal unavailable?); restarting it in {Delay}", _options.Name, SafRestartDelay);
                 _saf = null;
                 Context.Timers.StartSingleTimer("saf", RestartSaf.Instance, SafRestartDelay);
@@ -207,9 +221,9 @@ internal sealed class ChannelActor : Actor
             flight.Requester.Tell(new BankAnswer(flight.Request.TransactionKey, _options.Name, BankOutcome.Answered, message, code, "answered"));
             return;
         }
-        if (_adviceByMatchKey.Remove(key, out var adviceId))
+        if (_adviceByMatchKey.Remove(key, out var advice))
         {
-            _saf?.Tell(new SafQueue.Acknowledge(adviceId));
+            advice.Queue.Tell(new SafQueue.Acknowledge(advice.Id));
             return;
         }
         if (_control.Remove(key, out var control))
@@ -281,7 +295,7 @@ internal sealed class ChannelActor : Actor
             _saf.Tell(enqueue);
     }
 
-    private void SendAdvice(SafQueue.SendAdvice advice)
+    private void SendAdvice(SafQueue.SendAdvice advice, ActorRef queue)
     {
         var connection = PickConnection();
         if (connection is null)
@@ -289,7 +303,7 @@ internal sealed class ChannelActor : Actor
         var message = Decode(_protector.Open(advice.SealedAdvice));
         if (advice.Attempt > 0)
             message.Mti = message.Mti.Repeat;
-        _adviceByMatchKey[message.MatchKey.Value] = advice.Id;
+        _adviceByMatchKey[message.MatchKey.Value] = (queue, advice.Id);
         connection.TrySend(message);
     }
 
@@ -357,6 +371,50 @@ internal sealed class ChannelActor : Actor
         foreach (var enqueue in _safBacklog)
             _saf.Tell(enqueue);
         _safBacklog.Clear();
+    }
+
+    /// <summary>Another node's queue for this channel, while that node is down: its advices go out through this node's connections.</summary>
+    private void AdoptQueue(AdoptSaf adopt)
+    {
+        if (!_adopted.ContainsKey(adopt.NodeId))
+        {
+            var node = adopt.NodeId;
+            var queue = Context.ActorOf(Props.Create(() => new SafQueue(_options.Name, _options.SafRetryInterval, node)) with { Fence = adopt.Fence },
+                "saf@" + Uri.EscapeDataString(node));
+            Context.Watch(queue);
+            _adopted[node] = queue;
+            _log.LogWarning("channel {Channel}: sends the reversal advices node {Node} still owed while it is away", _options.Name, node);
+        }
+        Sender.Tell(new SafAdoption(_options.Name, adopt.NodeId, true));
+    }
+
+    private void ReleaseQueue(string node, ActorRef requester)
+    {
+        if (!_adopted.Remove(node, out var queue))
+        {
+            requester.Tell(new SafAdoption(_options.Name, node, false));
+            return;
+        }
+        _releasing[queue] = (node, requester);
+        Context.Stop(queue);
+    }
+
+    private void OnAdoptedQueueStopped(ActorRef queue)
+    {
+        _safDepths.Remove(queue);
+        _status.SafDepth = _safDepths.Values.Sum();
+        if (_releasing.Remove(queue, out var release))
+        {
+            release.Requester.Tell(new SafAdoption(_options.Name, release.Node, false));
+            return;
+        }
+        foreach (var (node, adopted) in _adopted)
+        {
+            if (!adopted.Equals(queue)) continue;
+            _adopted.Remove(node);
+            _log.LogError("channel {Channel}: the adopted queue of node {Node} stopped (its lease lost, or the journal unavailable)", _options.Name, node);
+            return;
+        }
     }
 
     private void Publish()

@@ -46,3 +46,16 @@ public sealed class RetrySaf
 
 /// <summary>One queued reversal advice, for operators (no card data).</summary>
 public sealed record SafEntryInfo(string Channel, string TransactionKey, DateTimeOffset Queued, int Attempts, string Reason);
+
+/// <summary>
+/// Adopts node <paramref name="NodeId"/>'s store-and-forward queue of this channel while that node is down: its
+/// advices go out through this channel's connections, its journal writes under <paramref name="Fence"/>. Answered
+/// with <see cref="SafAdoption"/>.
+/// </summary>
+public sealed record AdoptSaf(string NodeId, Switch.Runtime.Persistence.WriteFence Fence);
+
+/// <summary>Hands node <paramref name="NodeId"/>'s queue back (it stops here); answered with <see cref="SafAdoption"/> once it stopped.</summary>
+public sealed record ReleaseSaf(string NodeId);
+
+/// <summary>Whether the channel now serves node <paramref name="NodeId"/>'s queue.</summary>
+public sealed record SafAdoption(string Channel, string NodeId, bool Adopted);

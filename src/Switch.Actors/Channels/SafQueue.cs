@@ -6,10 +6,11 @@ using Switch.Runtime.Persistence;
 namespace Switch.Actors.Channels;
 
 /// <summary>
-/// A channel's store-and-forward queue of reversal advices, journaled (persistence id "saf-" + channel, and "@" + node id in a cluster, where each node has its own). It is a
-/// child of the channel actor so that the channel's traffic never waits on a journal write: the queue persists,
-/// then asks its parent to send; the parent reports the bank's 0430. Entries survive restarts and are sent again
-/// (as 0421) every retry interval until acknowledged.
+/// A channel's store-and-forward queue of reversal advices, journaled (persistence id "saf-" + channel; in a cluster
+/// "saf-" + channel + "@" + node id, since each node has its own, and a node's queues are adopted by another node's
+/// channels while it is down). It is a child of the channel actor so that the channel's traffic never waits on a
+/// journal write: the queue persists, then asks its parent to send; the parent reports the bank's 0430. Entries
+/// survive restarts and are sent again (as 0421) every retry interval until acknowledged.
 /// </summary>
 internal sealed class SafQueue : PersistentActor
 {
@@ -34,12 +35,12 @@ internal sealed class SafQueue : PersistentActor
     {
         _log = Context.System.LoggerFactory.CreateLogger("Switch.Channels.Saf");
         Context.Timers.StartPeriodicTimer("retry", Retry.Instance, _retryInterval);
-        Context.Parent.Tell(new Depth(_entries.Count));
+        Context.Parent.Tell(new Depth(_entries.Count), Self);
         foreach (var (id, entry) in _entries)
         {
             // It may have gone out as 0420 before the stop (attempts are not journaled): from now on it is a repeat (0421).
             entry.Attempts = Math.Max(entry.Attempts, 1);
-            Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++));
+            Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++), Self);
         }
     }
 
@@ -61,8 +62,8 @@ internal sealed class SafQueue : PersistentActor
                     Apply(queued);
                     _log.LogDebug("channel {Channel}: reversal advice queued for {Transaction}: {Reason}", _channel, queued.Id, queued.Reason);
                     var entry = _entries[queued.Id];
-                    Context.Parent.Tell(new SendAdvice(queued.Id, entry.Sealed, entry.Attempts++));
-                    Context.Parent.Tell(new Depth(_entries.Count));
+                    Context.Parent.Tell(new SendAdvice(queued.Id, entry.Sealed, entry.Attempts++), Self);
+                    Context.Parent.Tell(new Depth(_entries.Count), Self);
                 });
                 return;
             case Acknowledge ack when _entries.ContainsKey(ack.Id):
@@ -70,7 +71,7 @@ internal sealed class SafQueue : PersistentActor
                 {
                     Apply(done);
                     _log.LogDebug("channel {Channel}: reversal advice for {Transaction} acknowledged by the bank", _channel, done.Id);
-                    Context.Parent.Tell(new Depth(_entries.Count));
+                    Context.Parent.Tell(new Depth(_entries.Count), Self);
                 });
                 return;
             case Acknowledge:
@@ -81,7 +82,7 @@ internal sealed class SafQueue : PersistentActor
                     if (entry.LastSent <= due)
                     {
                         entry.LastSent = DateTimeOffset.UtcNow;
-                        Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++));
+                        Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++), Self);
                     }
                 return;
             case RetrySaf:
@@ -105,7 +106,7 @@ internal sealed class SafQueue : PersistentActor
         foreach (var (id, entry) in _entries)
         {
             entry.LastSent = DateTimeOffset.UtcNow;
-            Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++));
+            Context.Parent.Tell(new SendAdvice(id, entry.Sealed, entry.Attempts++), Self);
         }
     }
 

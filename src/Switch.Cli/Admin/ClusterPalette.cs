@@ -5,9 +5,10 @@ using System.Text.Json;
 namespace Switch.Cli.Admin;
 
 /// <summary>
-/// <c>swctl cluster</c>, as pbm's: the members (show), this node's status, the leader, the membership changes (leave,
-/// down, down-unreachable) and <c>cluster sharding</c>. A node that is not in a cluster shows itself alone and refuses
-/// the changes.
+/// <c>swctl cluster</c>, as pbm's: the members (show; in a cluster also the data centres and who owns the shards), this
+/// node's status, the leader, the membership changes (leave, down, down-unreachable) and <c>cluster sharding</c>. A
+/// node that is not in a cluster shows itself alone and refuses the changes. A cluster has no leader: its database
+/// decides membership and shard ownership.
 /// </summary>
 internal static class ClusterPalette
 {
@@ -28,12 +29,17 @@ internal static class ClusterPalette
 
     private static Command Show()
     {
-        var command = new Command("show", "The members: address, status, roles, data centre, uptime; and the leader");
+        var command = new Command("show", "The members: address, status, roles, data centre, uptime; in a cluster also the data centres and the shards' owners");
         AdminCommand.SetAction(command, async (result, client, cancellation) =>
         {
             var cluster = await client.GetAsync("cluster", cancellation);
             AdminCommand.Print(result, cluster, output =>
             {
+                if (IsCluster(cluster))
+                {
+                    WriteCluster(output, cluster);
+                    return;
+                }
                 Table.Write(output, ["NODE", "ADDRESS", "STATUS", "ROLES", "DC", "UPTIME"], cluster.GetProperty("members").EnumerateArray().Select(m => new[]
                 {
                     AdminCommand.Field(m, "node_id"), AdminCommand.Field(m, "address"), AdminCommand.Field(m, "status"), AdminCommand.Field(m, "roles"),
@@ -43,6 +49,33 @@ internal static class ClusterPalette
             });
         });
         return command;
+    }
+
+    /// <summary>The members, the data centres, each region's shard owners, and this node's own part.</summary>
+    private static void WriteCluster(TextWriter output, JsonElement cluster)
+    {
+        Table.Write(output, ["NODE", "ADDRESS", "STATUS", "ROLES", "DC", "INCARNATION", "HEARTBEAT", "UPTIME"],
+            cluster.GetProperty("members").EnumerateArray().Select(m => new[]
+            {
+                AdminCommand.Field(m, "node_id"), AdminCommand.Field(m, "address"), AdminCommand.Field(m, "status"), AdminCommand.Field(m, "roles"),
+                AdminCommand.Field(m, "data_center"), AdminCommand.Field(m, "incarnation"), $"{AdminCommand.Field(m, "heartbeat_age_ms")} ms", Uptime(m),
+            }).ToList());
+        output.WriteLine();
+        DcPalette.WriteDataCenters(output, cluster);
+        output.WriteLine();
+        var regions = cluster.GetProperty("shards").EnumerateArray().ToList();
+        Table.Write(output, ["REGION", "NODE", "SHARDS"], regions.SelectMany(r => r.GetProperty("owners").EnumerateArray().Select(o => new[]
+        {
+            AdminCommand.Field(r, "entity_type"), AdminCommand.Field(o, "node_id"), AdminCommand.Field(o, "shards"),
+        })).ToList());
+        output.WriteLine();
+        var owned = string.Join(", ", regions.Select(r => $"{r.GetProperty("owned_here").GetArrayLength()} {AdminCommand.Field(r, "entity_type")}"));
+        output.WriteLine($"this node: {AdminCommand.Field(cluster, "self_node")} (incarnation {AdminCommand.Field(cluster, "incarnation")}, " +
+            $"data centre {AdminCommand.Field(cluster, "data_center")}) owns {(owned.Length > 0 ? owned : "no")} shards");
+        if (cluster.GetProperty("unreachable").GetArrayLength() > 0)
+            output.WriteLine($"unreachable: {AdminCommand.Field(cluster, "unreachable")}");
+        if (cluster.GetProperty("partitioned").GetBoolean())
+            output.WriteLine("partitioned: this node is cut off from the cluster (fault injection)");
     }
 
     private static Command Status()
@@ -64,8 +97,9 @@ internal static class ClusterPalette
             var cluster = await client.GetAsync("cluster", cancellation);
             var leader = AdminCommand.Field(cluster, "leader");
             var member = cluster.GetProperty("members").EnumerateArray().FirstOrDefault(m => AdminCommand.Field(m, "node_id") == leader);
-            AdminCommand.Print(result, cluster, output =>
-                output.WriteLine(member.ValueKind == JsonValueKind.Object ? $"{leader} at {AdminCommand.Field(member, "address")}" : leader));
+            AdminCommand.Print(result, cluster, output => output.WriteLine(
+                IsCluster(cluster) ? "no leader: the cluster's database decides membership and shard ownership"
+                : member.ValueKind == JsonValueKind.Object ? $"{leader} at {AdminCommand.Field(member, "address")}" : leader));
         });
         return command;
     }
@@ -80,6 +114,8 @@ internal static class ClusterPalette
         });
         return command;
     }
+
+    private static bool IsCluster(JsonElement cluster) => AdminCommand.Field(cluster, "mode") == "cluster";
 
     private static JsonElement Self(JsonElement cluster)
     {

@@ -253,7 +253,7 @@ internal sealed class AdminApi(NodeSettings settings, PaymentSwitch payments, No
     private static string Echo(string text) => PanMaskingEnricher.Mask(text) ?? text;
 
     /// <summary>The request body; a body that is not JSON of the call's <paramref name="shape"/> is refused with that shape.</summary>
-    private static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string shape)
+    public static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, string shape)
     {
         try
         {

@@ -51,14 +51,50 @@ internal sealed record RouteView(string MaskedPan, string Kind, long Amount, str
 /// <summary>POST /account: an account key (acct-...) or a PAN.</summary>
 internal sealed record AccountRequest(string KeyOrPan);
 
-// ---- the runtime palettes (cluster, sharding, actors, log, transactions), served by RuntimeApi ----
+// ---- the runtime palettes: cluster, data centres and fault injection (served by ClusterApi); sharding, actors, log, transactions (RuntimeApi) ----
 
-/// <summary>GET /cluster: the members and the leader. Until the cluster exists: this node alone, its own leader, mode single-node.</summary>
-internal sealed record ClusterView(string Mode, string SelfNode, string Leader, IReadOnlyList<MemberView> Members, IReadOnlyList<string> Unreachable);
+/// <summary>
+/// GET /cluster. Mode single-node: this node alone, its own leader, in data centre "default", with no incarnation and
+/// no shard leases (it owns every shard). Mode cluster: the members as this node last read them from the cluster's
+/// database, no leader (the database decides membership and shard ownership), this node's incarnation and data
+/// centre, whether an injected partition cuts it off, every data centre a member was ever in, and per shard region
+/// how many shards each node holds current leases on and which this node owns. Unreachable: members joining, up or
+/// leaving whose heartbeat is more than two heartbeat intervals old.
+/// </summary>
+internal sealed record ClusterView(string Mode, string SelfNode, string? Leader, IReadOnlyList<MemberView> Members, IReadOnlyList<string> Unreachable,
+    long? Incarnation, string DataCenter, bool Partitioned, IReadOnlyList<DataCenterView> DataCenters, IReadOnlyList<RegionShardsView> Shards);
 
-/// <summary>A member of <see cref="ClusterView"/>: status joining (starting), up or leaving (stopping); address is its admin endpoint.</summary>
+/// <summary>
+/// A member of <see cref="ClusterView"/>. Single node: status joining (starting), up or leaving (stopping), address its
+/// admin endpoint. Cluster: status joining, up, leaving, exiting, down or removed, address its cluster transport
+/// (host:port), up since it joined, with its incarnation and how old its last heartbeat was (null on a single node).
+/// </summary>
 internal sealed record MemberView(string NodeId, string Address, string Status, IReadOnlyList<string> Roles, string DataCenter, DateTimeOffset UpSince,
-    long UptimeSeconds);
+    long UptimeSeconds, long? Incarnation, long? HeartbeatAgeMs);
+
+/// <summary>A data centre of <see cref="ClusterView"/>, and the answer to POST /dc/{dc}/isolate and /failback; changed by and at are null until an operator sets it.</summary>
+internal sealed record DataCenterView(string Name, bool Isolated, string? ChangedBy, DateTimeOffset? ChangedAt);
+
+/// <summary>A shard region of <see cref="ClusterView"/>: the nodes holding current leases on its shards, and the shards this node owns.</summary>
+internal sealed record RegionShardsView(string EntityType, IReadOnlyList<ShardOwnerView> Owners, IReadOnlyList<int> OwnedHere);
+
+/// <summary>How many shards of a region a node holds current leases on.</summary>
+internal sealed record ShardOwnerView(string NodeId, int Shards);
+
+/// <summary>POST /cluster/leave (202 Accepted): the node hands its shards off and stops once this answer is sent.</summary>
+internal sealed record LeaveView(string NodeId, string Message);
+
+/// <summary>POST /cluster/down/{node}: downed is false when the member was down or removed already.</summary>
+internal sealed record DownView(string NodeId, bool Downed, string Message);
+
+/// <summary>POST /cluster/down-unreachable: the members it marked down (their heartbeat older than the heartbeat timeout).</summary>
+internal sealed record DownUnreachableView(IReadOnlyList<string> Downed);
+
+/// <summary>POST /faults/partition (with switch.admin.fault-injection only): cut this node off from the cluster (true) or end it (false).</summary>
+internal sealed record PartitionRequest(bool Partitioned);
+
+/// <summary>The answer to <see cref="PartitionRequest"/>: whether the node is cut off now.</summary>
+internal sealed record PartitionView(string NodeId, bool Partitioned, string Message);
 
 /// <summary>GET /sharding/regions (a list) and /sharding/regions/{name}: a region's running shards and active entities on a node.</summary>
 internal sealed record RegionView(string Name, string Node, int Shards, int Entities);

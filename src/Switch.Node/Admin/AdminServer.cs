@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Switch.Actors;
 using Switch.Node.Configuration;
 using Switch.Runtime.Actors;
+using Switch.Runtime.Cluster;
 using Switch.Runtime.Metrics;
 using Switch.Runtime.Persistence;
 
@@ -36,10 +37,12 @@ internal sealed class AdminServer
 
     /// <summary>
     /// Starts the endpoint; it owns <paramref name="metrics"/> (served at /metrics) and disposes it at stop. The actor
-    /// system and the journal are only read, on request (actors, shard regions, finding transactions).
+    /// system and the journal are only read, on request (actors, shard regions, finding transactions). The cluster
+    /// calls steer <paramref name="cluster"/> (null on a single node, which refuses them); <c>cluster leave</c> stops
+    /// the node through <paramref name="lifetime"/>.
     /// </summary>
     public static async Task<AdminServer> StartAsync(NodeSettings settings, PaymentSwitch payments, NodeHealth health, MetricsCollector metrics,
-        ActorSystem system, EventJournal journal, ILoggerFactory loggerFactory)
+        ActorSystem system, EventJournal journal, ClusterMembership? cluster, NodeLifetime lifetime, ILoggerFactory loggerFactory)
     {
         var log = loggerFactory.CreateLogger("Switch.Admin");
         var token = new AdminToken(settings.Admin.Token);
@@ -75,6 +78,7 @@ internal sealed class AdminServer
                 {
                     AdminRefusal refused => (refused.Status, refused.Message),
                     AskTimeoutException => (StatusCodes.Status504GatewayTimeout, "the switch did not answer in time"),
+                    ClusterStoreUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, unavailable.Message),
                     Microsoft.AspNetCore.Http.BadHttpRequestException bad => (bad.StatusCode, bad.Message),
                     _ => (StatusCodes.Status500InternalServerError, "internal error (see the node's log)"),
                 };
@@ -84,7 +88,8 @@ internal sealed class AdminServer
             }
         });
         api.Map(server);
-        new RuntimeApi(settings, health, system, journal, log).Map(server);
+        new ClusterApi(settings, health, system, cluster, lifetime, log).Map(server);
+        new RuntimeApi(settings, system, journal).Map(server);
         new DashboardApi(payments, health, settings.NodeId, log).Map(server);
         await server.StartAsync().ConfigureAwait(false);
         return new AdminServer(server, listen!, metrics);

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Numerics;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using Switch.Node.Configuration;
 using Switch.Node.Logging;
 using Switch.Runtime.Actors;
@@ -15,15 +13,12 @@ using Switch.Runtime.Sharding;
 namespace Switch.Node.Admin;
 
 /// <summary>
-/// The admin calls behind swctl's pbm-style palettes: cluster membership, shard regions, the actor hierarchy, the log
-/// and finding a transaction in the journal. Until the cluster exists the node reports itself as a cluster of one, its
-/// own leader, and refuses what needs other nodes (leave, down, data-centre moves) with 409: nothing is pretended.
-/// Everything here is read on request only; nothing runs or is kept for it in between.
+/// The admin calls behind swctl's pbm-style palettes but the cluster's (<see cref="ClusterApi"/>): shard regions, the
+/// actor hierarchy, the log and finding a transaction in the journal. Everything here is read on request only;
+/// nothing runs or is kept for it in between.
 /// </summary>
-internal sealed class RuntimeApi(NodeSettings settings, NodeHealth health, ActorSystem system, EventJournal journal, ILogger log)
+internal sealed class RuntimeApi(NodeSettings settings, ActorSystem system, EventJournal journal)
 {
-    private const string DataCenter = "default";
-
     /// <summary>How long a call waits for the actor that answers it.</summary>
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
@@ -35,16 +30,6 @@ internal sealed class RuntimeApi(NodeSettings settings, NodeHealth health, Actor
     /// <summary>Adds these calls to <paramref name="routes"/>.</summary>
     public void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cluster", context => Cluster(context));
-        routes.MapPost("/cluster/leave", context => NotClustered(context, "cluster leave",
-            "there is no cluster to leave; stop the node with SIGTERM for a graceful stop"));
-        routes.MapPost("/cluster/down/{node}", context => NotClustered(context, $"cluster down {Echo((string)context.GetRouteValue("node")!)}",
-            "there is no other node to down"));
-        routes.MapPost("/cluster/down-unreachable", context => NotClustered(context, "cluster down-unreachable", "there is no unreachable node"));
-        routes.MapPost("/dc/{dc}/isolate", context => NotClustered(context, $"dc isolate {Echo((string)context.GetRouteValue("dc")!)}",
-            $"all shards live in this node's data centre ({DataCenter}), with nowhere else to move them"));
-        routes.MapPost("/dc/{dc}/failback", context => NotClustered(context, $"dc failback {Echo((string)context.GetRouteValue("dc")!)}",
-            $"no data centre was isolated: all shards live in this node's data centre ({DataCenter})"));
         routes.MapGet("/sharding/regions", context => Regions(context));
         routes.MapGet("/sharding/regions/{name}", context => RegionStats(context));
         routes.MapGet("/sharding/regions/{name}/shards", context => ShardStats(context));
@@ -52,27 +37,6 @@ internal sealed class RuntimeApi(NodeSettings settings, NodeHealth health, Actor
         routes.MapGet("/actors", context => Actors(context));
         routes.MapGet("/log", context => Log(context));
         routes.MapGet("/transactions", context => FindTransactions(context));
-    }
-
-    private Task Cluster(HttpContext context)
-    {
-        var address = new IPEndPoint(context.Connection.LocalIpAddress ?? IPAddress.None, context.Connection.LocalPort).ToString();
-        var status = health.Phase switch
-        {
-            NodePhase.Starting => "joining",
-            NodePhase.Ready => "up",
-            _ => "leaving",
-        };
-        var self = new MemberView(settings.NodeId, address, status, [], DataCenter, health.StartedAt,
-            (long)(DateTimeOffset.UtcNow - health.StartedAt).TotalSeconds);
-        return Write(context, new ClusterView("single-node", settings.NodeId, settings.NodeId, [self], []), Json.ClusterView);
-    }
-
-    /// <summary>A cluster command on a node that is not in a cluster: refused (409), and logged like any operator action.</summary>
-    private Task NotClustered(HttpContext context, string command, string why)
-    {
-        log.LogInformation("admin: {Operator} from {Remote}: refused {Command}: single-node mode", Operator(context), context.Connection.RemoteIpAddress, command);
-        throw new AdminRefusal(StatusCodes.Status409Conflict, $"this node is not part of a cluster (single-node mode): {why}");
     }
 
     private async Task Regions(HttpContext context)
@@ -185,10 +149,6 @@ internal sealed class RuntimeApi(NodeSettings settings, NodeHealth health, Actor
             throw AdminRefusal.BadRequest(max is null ? $"{name} must be a whole number, at least {min}" : $"{name} must be a whole number from {min} to {max}");
         return value;
     }
-
-    /// <summary>Who asked: the X-Operator header, "unknown" without it.</summary>
-    private static string Operator(HttpContext context) =>
-        context.Request.Headers["X-Operator"].ToString().Trim() is { Length: > 0 } who ? who : "unknown";
 
     /// <summary>A name from the caller, fit to repeat in an answer: a card number typed by mistake comes back masked.</summary>
     private static string Echo(string text) => PanMaskingEnricher.Mask(text) ?? text;

@@ -62,7 +62,7 @@ internal sealed record NodeSettings
             Logging = new LoggingSettings(c.GetString("switch:logging:level"), c.GetBool("switch:logging:console"),
                 c.GetString("switch:logging:file") is { Length: > 0 } log ? Path.Combine(dataDir, log) : ""),
             Admin = new AdminSettings(c.GetBool("switch:admin:enabled"), Address(c, "switch:admin:host"),
-                Port(c, "switch:admin:port", allowZero: true), c.GetString("switch:admin:token")),
+                Port(c, "switch:admin:port", allowZero: true), c.GetString("switch:admin:token"), c.GetBool("switch:admin:fault-injection")),
             Cluster = c.GetBool("switch:cluster:enabled") ? ReadCluster(c, journal) : null,
         };
     }
@@ -334,5 +334,8 @@ internal sealed record DemoBankSettings(bool Enabled, int Port, Dialect Dialect,
 /// <summary>Where logs go.</summary>
 internal sealed record LoggingSettings(string Level, bool Console, string File);
 
-/// <summary>The operators' admin endpoint (HTTP + JSON); an empty <paramref name="Token"/> refuses every call but the health checks.</summary>
-internal sealed record AdminSettings(bool Enabled, string Host, int Port, string Token);
+/// <summary>
+/// The operators' admin endpoint (HTTP + JSON); an empty <paramref name="Token"/> refuses every call but the health checks.
+/// <paramref name="FaultInjection"/> allows POST /faults/partition (rehearsals only).
+/// </summary>
+internal sealed record AdminSettings(bool Enabled, string Host, int Port, string Token, bool FaultInjection);

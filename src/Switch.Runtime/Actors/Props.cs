@@ -20,8 +20,8 @@ public sealed record Props
     public SupervisorStrategy? SupervisorStrategy { get; init; }
 
     /// <summary>
-    /// The shard lease the actor and its descendants write under (a cluster's shard sets it on itself); null inherits
-    /// the parent's.
+    /// The lease the actor and its descendants write their journal events under (a cluster's shards set their own;
+    /// an adopted node's state sets its adoption's); null inherits the parent's. See <see cref="Persistence.WriteFence"/>.
     /// </summary>
-    internal Persistence.WriteFence? Fence { get; init; }
+    public Persistence.WriteFence? Fence { get; init; }
 }

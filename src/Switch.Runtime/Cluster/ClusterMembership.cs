@@ -26,6 +26,8 @@ public sealed class ClusterMembership : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, RegionState> _regions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, INodeStateAdopter> _adopters = new(StringComparer.Ordinal); // by kind
+    private readonly Dictionary<string, (string Kind, string Node, WriteFence Fence)> _adopted = new(StringComparer.Ordinal); // by lease type
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _downed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _tick, _safetyMargin;
@@ -118,6 +120,44 @@ public sealed class ClusterMembership : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets this node adopt the <paramref name="kind"/> state of members that are down or removed: on every tick it
+    /// tries to lease <c>kind@node</c> for each of them (one node wins) and calls <paramref name="adopter"/>; when the
+    /// node joins again, the adoption is released. Register before the first tick matters, right after joining.
+    /// </summary>
+    public void AdoptNodeState(string kind, INodeStateAdopter adopter)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(adopter);
+        lock (_gate)
+        {
+            if (!_adopters.TryAdd(kind, adopter))
+                throw new InvalidOperationException($"node state '{kind}' has an adopter already");
+        }
+    }
+
+    /// <summary>
+    /// Waits until no other node holds this node's <paramref name="kind"/> state (an adoption from while this node was
+    /// down ends once the adopter sees it up again): call after joining, before starting what serves that state.
+    /// </summary>
+    /// <exception cref="TimeoutException">Another node still held it after <paramref name="timeout"/>.</exception>
+    public async Task WaitForOwnNodeStateAsync(string kind, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var held = (await _store.LeasesAsync(NodeStateType(kind, _self.NodeId), cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(l => l is { Owner: { } owner, Expired: false } && owner != _self.NodeId);
+            if (held is null) return;
+            if (Environment.TickCount64 > deadline)
+                throw new TimeoutException($"node '{held.Owner}' still serves this node's {kind} state after {timeout.TotalSeconds:0} s");
+            _log.LogInformation("node {Owner} serves this node's {Kind} state while it was away: waiting for it to hand it back", held.Owner, kind);
+            await Task.Delay(_tick, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string NodeStateType(string kind, string nodeId) => kind + "@" + nodeId;
+
     /// <summary>Operator: marks a member down (its leases can be taken at once; its writes are refused).</summary>
     public Task<bool> DownAsync(string nodeId, CancellationToken cancellationToken = default) => _store.DownAsync(nodeId, cancellationToken);
 
@@ -164,6 +204,11 @@ public sealed class ClusterMembership : IAsyncDisposable
         _leaving = true;
         await _store.LeaveAsync(_self.NodeId, Incarnation).ConfigureAwait(false);
         _log.LogInformation("node {Node} is leaving the cluster: handing its shards off", _self.NodeId);
+        List<string> adoptions;
+        lock (_gate)
+            adoptions = _adopted.Keys.ToList();
+        foreach (var type in adoptions)
+            await ReleaseAdoptionAsync(type, CancellationToken.None).ConfigureAwait(false); // another node adopts them
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         while (OwnedCount() > 0 && Environment.TickCount64 < deadline && !_downed.Task.IsCompleted)
             await Task.Delay(50).ConfigureAwait(false);
@@ -239,6 +284,62 @@ public sealed class ClusterMembership : IAsyncDisposable
         }
         await RefreshAsync(token).ConfigureAwait(false);
         await ActOnPlansAsync(token).ConfigureAwait(false);
+        await AdoptNodeStatesAsync(token).ConfigureAwait(false);
+    }
+
+    /// <summary>Adopts the node state of members that are down or gone, and hands back what belongs to members that returned.</summary>
+    private async Task AdoptNodeStatesAsync(CancellationToken token)
+    {
+        List<(string Kind, INodeStateAdopter Adopter)> adopters;
+        lock (_gate)
+            adopters = _adopters.Select(a => (a.Key, a.Value)).ToList();
+        foreach (var member in _view.Members)
+        {
+            if (member.NodeId == _self.NodeId) continue;
+            var gone = member.Status is MemberStatus.Down or MemberStatus.Removed;
+            foreach (var (kind, adopter) in adopters)
+            {
+                var type = NodeStateType(kind, member.NodeId);
+                bool adopted;
+                lock (_gate)
+                    adopted = _adopted.ContainsKey(type);
+                if (gone && !adopted && !_leaving)
+                {
+                    var before = Environment.TickCount64;
+                    var acquisition = await _store.TryAcquireAsync(type, 0, _self.NodeId, Incarnation, _settings.LeaseTtl, token).ConfigureAwait(false);
+                    if (!acquisition.Acquired || acquisition.Lease is not { } lease) continue;
+                    var fence = new WriteFence(type, 0, lease.Epoch, _self.NodeId);
+                    lock (_gate)
+                    {
+                        if (_adopted.Count == 0 && _regions.Values.All(r => r.Owned.Count == 0))
+                            _servingUntil = Math.Max(_servingUntil, before + (long)(lease.Remaining - _safetyMargin).TotalMilliseconds);
+                        _adopted[type] = (kind, member.NodeId, fence);
+                    }
+                    _log.LogWarning("node {Node} is {Status}: this node adopts its {Kind} state (epoch {Epoch})", member.NodeId, member.Status, kind, lease.Epoch);
+                    await adopter.AdoptAsync(member.NodeId, fence, token).ConfigureAwait(false);
+                }
+                else if (!gone && adopted)
+                {
+                    _log.LogInformation("node {Node} is back: handing its {Kind} state back", member.NodeId, kind);
+                    await ReleaseAdoptionAsync(type, token).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task ReleaseAdoptionAsync(string type, CancellationToken token)
+    {
+        (string Kind, string Node, WriteFence Fence) adoption;
+        INodeStateAdopter adopter;
+        lock (_gate)
+        {
+            if (!_adopted.TryGetValue(type, out adoption)) return;
+            adopter = _adopters[adoption.Kind];
+        }
+        await adopter.ReleaseAsync(adoption.Node, token).ConfigureAwait(false);
+        lock (_gate)
+            _adopted.Remove(type);
+        await _store.ReleaseAsync(type, 0, _self.NodeId, adoption.Fence.Epoch, token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -281,6 +382,9 @@ public sealed class ClusterMembership : IAsyncDisposable
                 foreach (var (shard, fence) in region.Owned.ToList())
                     if (!renewed.Contains((region.TypeName, shard, fence.Epoch)))
                         Lose(region, shard, "its lease was not renewed (taken by another node or expired)");
+            foreach (var (type, adoption) in _adopted.ToList())
+                if (!renewed.Contains((type, 0, adoption.Fence.Epoch)))
+                    LoseAdoption(type, "its lease was not renewed");
             _servingUntil = before + (long)(renewal.Remaining - _safetyMargin).TotalMilliseconds;
         }
     }
@@ -293,7 +397,17 @@ public sealed class ClusterMembership : IAsyncDisposable
             foreach (var region in _regions.Values)
                 foreach (var shard in region.Owned.Keys.ToList())
                     Lose(region, shard, "its lease could not be renewed in time");
+            foreach (var type in _adopted.Keys.ToList())
+                LoseAdoption(type, "its lease could not be renewed in time");
         }
+    }
+
+    /// <summary>Under the gate: an adopted node state is no longer served here (its writes would be refused anyway).</summary>
+    private void LoseAdoption(string type, string why)
+    {
+        if (!_adopted.Remove(type, out var adoption)) return;
+        _log.LogWarning("{Kind} state of node {Node} stops here: {Why}", adoption.Kind, adoption.Node, why);
+        _ = _adopters[adoption.Kind].ReleaseAsync(adoption.Node, CancellationToken.None);
     }
 
     private void OnDowned()
@@ -303,6 +417,8 @@ public sealed class ClusterMembership : IAsyncDisposable
             foreach (var region in _regions.Values)
                 foreach (var shard in region.Owned.Keys.ToList())
                     Lose(region, shard, "this node was marked down");
+            foreach (var type in _adopted.Keys.ToList())
+                LoseAdoption(type, "this node was marked down");
             _servingUntil = 0;
         }
         if (_downed.TrySetResult())

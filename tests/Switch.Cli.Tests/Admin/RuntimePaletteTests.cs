@@ -69,7 +69,7 @@ public sealed class RuntimePaletteTests
     }
 
     [Fact]
-    public async Task Cluster_show_status_and_leader_print_this_node_alone()
+    public async Task Cluster_show_status_leader_and_dc_list_print_this_node_alone()
     {
         await using var node = await PaletteNode.StartAsync();
         var address = Regex.Escape(node.Address);
@@ -93,6 +93,10 @@ public sealed class RuntimePaletteTests
         Assert.Equal("up", Json((await node.SwctlAsync("cluster", "status", "--json")).Output).GetProperty("members")[0].GetProperty("status").GetString());
 
         Assert.Equal($"node-1 at {node.Address}", (await node.SwctlAsync("cluster", "leader")).Output.TrimEnd());
+
+        var dcs = await node.SwctlAsync("dc", "list");
+        Assert.Equal((0, ""), (dcs.Code, dcs.Error));
+        Assert.Matches(@"^DC\s+ISOLATED\s+UP\s+CHANGED-BY\s+CHANGED-AT\ndefault\s+no\s+1\s+-\s+-$", dcs.Output.TrimEnd());
     }
 
     [Fact]

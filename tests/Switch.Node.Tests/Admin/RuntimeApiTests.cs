@@ -9,8 +9,8 @@ using Switch.Simulators;
 namespace Switch.Node.Tests.Admin;
 
 /// <summary>
-/// The calls behind swctl's pbm-style palettes over real HTTP: cluster (a node alone, refusing what needs a cluster),
-/// shard regions after real purchases, the actor hierarchy, the log (card numbers masked) and finding a transaction in
+/// The calls behind swctl's pbm-style palettes over real HTTP: cluster (a node alone, refusing what needs a cluster;
+/// a real cluster's in <see cref="ClusterApiTests"/>), shard regions after real purchases, the actor hierarchy, the log (card numbers masked) and finding a transaction in
 /// the journal.
 /// </summary>
 public sealed partial class RuntimeApiTests
@@ -61,6 +61,13 @@ public sealed partial class RuntimeApiTests
         Assert.Equal("up", self.GetProperty("status").GetString());
         Assert.Equal("default", self.GetProperty("data_center").GetString());
         Assert.InRange(self.GetProperty("uptime_seconds").GetInt64(), 0, 600);
+        Assert.Equal(JsonValueKind.Null, self.GetProperty("incarnation").ValueKind);
+        Assert.Equal(JsonValueKind.Null, cluster.GetProperty("incarnation").ValueKind);
+        Assert.Equal("default", cluster.GetProperty("data_center").GetString());
+        Assert.False(cluster.GetProperty("partitioned").GetBoolean());
+        var dataCenter = Assert.Single(cluster.GetProperty("data_centers").EnumerateArray());
+        Assert.Equal(("default", false), (dataCenter.GetProperty("name").GetString(), dataCenter.GetProperty("isolated").GetBoolean()));
+        Assert.Empty(cluster.GetProperty("shards").EnumerateArray());
 
         foreach (var change in new[] { "cluster/leave", "cluster/down/node-2", "cluster/down-unreachable", "dc/default/isolate", "dc/default/failback" })
         {
@@ -68,6 +75,10 @@ public sealed partial class RuntimeApiTests
             Assert.True(refused.Status == HttpStatusCode.Conflict, $"{change}: {(int)refused.Status} {refused.Text}");
             Assert.StartsWith(SingleNode, refused.Error);
         }
+        var partition = await admin.PostAsync("faults/partition", """{"partitioned": true}""");
+        Assert.Equal(HttpStatusCode.Forbidden, partition.Status);
+        Assert.Equal("fault injection is off on this node: POST /faults/partition needs switch.admin.fault-injection = true (rehearsals only, never in production)",
+            partition.Error);
         Assert.Equal("up", (await admin.GetAsync("cluster")).Expect(HttpStatusCode.OK).GetProperty("members")[0].GetProperty("status").GetString());
     }
 

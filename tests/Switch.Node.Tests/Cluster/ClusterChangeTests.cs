@@ -91,4 +91,51 @@ public sealed class ClusterChangeTests
         await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
         await cluster.AssertReconciledAsync(load.Answers);
     }
+
+    [Fact]
+    public async Task An_isolated_data_centre_hands_every_shard_off_under_load_and_then_losing_it_whole_loses_nothing()
+    {
+        await using var cluster = await StartThreeAsync("switch_cluster_dc_isolate");
+        await using var load = new ClusterLoad(cluster.LiveAcquirers, senders: 6, cards: 300);
+        await MoreAnswersAsync(load, 200);
+
+        using (var admin = new Admin.AdminHttp(await cluster["node-3"].AdminEndpoint))
+            (await admin.PostAsync("/dc/dc-a/isolate")).Expect(System.Net.HttpStatusCode.OK);
+        await cluster.WaitForBalanceAsync("node-3"); // every shard moved to dc-b by handoff
+        await MoreAnswersAsync(load, 200);
+
+        await Task.WhenAll(cluster["node-1"].KillAsync(), cluster["node-2"].KillAsync());
+        await MoreAnswersAsync(load, 200);
+        await load.StopAsync();
+        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
+        await cluster.AssertReconciledAsync(load.Answers);
+    }
+
+    [Fact]
+    public async Task A_node_cut_off_from_its_peers_and_the_database_stops_serving_and_no_shard_is_ever_owned_twice()
+    {
+        await using var cluster = await StartThreeAsync("switch_cluster_partition");
+        await using var load = new ClusterLoad(cluster.LiveAcquirers, senders: 6, cards: 300);
+        await MoreAnswersAsync(load, 200);
+        using var ownership = new CancellationTokenSource();
+        var twice = cluster.WatchForDoubleOwnershipAsync(ownership.Token);
+
+        using (var admin = new Admin.AdminHttp(await cluster["node-2"].AdminEndpoint))
+            (await admin.PostAsync("/faults/partition", """{"partitioned": true}""")).Expect(System.Net.HttpStatusCode.OK);
+        await cluster.WaitForBalanceAsync("node-1", "node-3"); // the others took node-2's shards once its leases ran out
+        await MoreAnswersAsync(load, 200);
+
+        // The partition ends: node-2 learns it was declared down and exits, so that a new incarnation can join.
+        using (var admin = new Admin.AdminHttp(await cluster["node-2"].AdminEndpoint))
+            await admin.PostAsync("/faults/partition", """{"partitioned": false}""");
+        Assert.Equal(3, await cluster["node-2"].WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await cluster.StartNodeAsync("node-2", "dc-a");
+        await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
+        await MoreAnswersAsync(load, 100);
+        await ownership.CancelAsync();
+        Assert.Empty(await twice);
+        await load.StopAsync();
+        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
+        await cluster.AssertReconciledAsync(load.Answers);
+    }
 }

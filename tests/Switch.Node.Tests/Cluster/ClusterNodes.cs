@@ -38,11 +38,11 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     public void ResumeDatabase() => _server.Resume();
 
-    public static async Task<ClusterNodes> StartAsync(string database)
+    public static async Task<ClusterNodes> StartAsync(string database, BankHostBehaviour? bankBehaviour = null)
     {
         var server = PostgresServer.Start();
         var connectionString = server.CreateDatabase(database);
-        var bank = await BankSimulator.StartAsync(new BankHostBehaviour { Latency = Latency.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10)) });
+        var bank = await BankSimulator.StartAsync(bankBehaviour ?? new BankHostBehaviour { Latency = Latency.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10)) });
         return new ClusterNodes(server, connectionString, bank);
     }
 
@@ -68,7 +68,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
               node.shutdown-timeout = 20s
               logging.file = ""
               security.card-data-key = "{{TestNode.CardDataKey}}"
-              admin.port = 0
+              admin { port = 0, token = "{{TestNode.AdminToken}}", fault-injection = true }
               journal.backend = postgres
               journal.postgres.connection-string = "{{ConnectionString}}"
               cluster { enabled = true, data-centre = {{dataCentre}} }
@@ -89,7 +89,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
             """);
         NodeProcess? previous;
         lock (_nodes)
-            _nodes.TryGetValue(nodeId, out previous);
+            _nodes.Remove(nodeId, out previous);
         if (previous is not null)
             await previous.DisposeAsync();
         var node = await NodeProcess.StartAsync(config);
@@ -110,6 +110,64 @@ internal sealed class ClusterNodes : IAsyncDisposable
         while (await reader.ReadAsync())
             owners[reader.GetInt32(0)] = reader.GetString(1);
         return owners;
+    }
+
+    /// <summary>The journal's events of <paramref name="persistenceId"/> with manifest <paramref name="manifest"/>.</summary>
+    public async Task<long> EventsAsync(string persistenceId, string manifest)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM journal WHERE persistence_id = $1 AND manifest = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = persistenceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = manifest });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The current owner of a lease (null when released or expired).</summary>
+    public async Task<string?> LeaseOwnerAsync(string entityType, int shardId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT owner_node_id FROM shard_leases WHERE entity_type = $1 AND shard_id = $2 AND expires_at > now()", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = entityType });
+        command.Parameters.Add(new NpgsqlParameter { Value = shardId });
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>
+    /// Polls the account leases until cancelled: an epoch names one owner for ever, so the same shard and epoch seen
+    /// with two owners would be a shard owned twice. Returns every such sighting.
+    /// </summary>
+    public async Task<List<string>> WatchForDoubleOwnershipAsync(CancellationToken cancellationToken)
+    {
+        var seen = new Dictionary<(int Shard, long Epoch), string>();
+        var doubled = new List<string>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await using (var connection = new NpgsqlConnection(ConnectionString))
+                {
+                    await connection.OpenAsync(cancellationToken);
+                    await using var command = new NpgsqlCommand(
+                        "SELECT shard_id, epoch, owner_node_id FROM shard_leases WHERE entity_type = 'account' AND owner_node_id IS NOT NULL", connection);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        var key = (reader.GetInt32(0), reader.GetInt64(1));
+                        var owner = reader.GetString(2);
+                        if (seen.TryGetValue(key, out var before) && before != owner)
+                            doubled.Add($"shard {key.Item1} epoch {key.Item2}: {before} and {owner}");
+                        seen[key] = owner;
+                    }
+                }
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return doubled;
     }
 
     /// <summary>The leases that name <paramref name="nodeId"/> as owner, expired or not.</summary>

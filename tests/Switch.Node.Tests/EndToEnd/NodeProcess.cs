@@ -12,6 +12,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     private readonly TaskCompletionSource<IPEndPoint> _admin = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
+    private bool _disposed;
 
     private NodeProcess(string configFile)
     {
@@ -55,7 +56,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>The admin endpoint, once the node logged it.</summary>
     public Task<IPEndPoint> AdminEndpoint => _admin.Task;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => Volatile.Read(ref _disposed) || _process.HasExited;
 
     /// <summary>Waits for the process to exit by itself; its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -102,6 +103,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _disposed, true);
         if (!_process.HasExited)
             await KillAsync();
         _process.Dispose();
