@@ -8,6 +8,7 @@ using Switch.Actors.Transactions;
 using Switch.Protocol.Iso8583;
 using Switch.Runtime.Actors;
 using Switch.Runtime.Persistence;
+using Switch.Runtime.Remote;
 using Switch.Runtime.Serialization;
 using Switch.Runtime.Sharding;
 
@@ -118,15 +119,14 @@ public sealed class PaymentSwitch
             var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request, _options.Clock.GetUtcNow() + _options.AuthorizationTimeout);
             try
             {
-                return Answered(request, await _accounts.Ask<AuthorizationResult>(command, _options.AuthorizationTimeout, _system).ConfigureAwait(false));
+                return Answered(request, await AskAccountAsync(command, _options.AuthorizationTimeout).ConfigureAwait(false));
             }
             catch (AskTimeoutException)
             {
                 // No decision in time: the account decides now (RC 91, journaled, reversed at the bank if it went
                 // there) or tells the decision it has, so the acquirer hears what the journal holds, never a guess.
                 Interlocked.Increment(ref _timeouts);
-                return Answered(request, await _accounts.Ask<AuthorizationResult>(new AnswerNow(command.AccountKey, command), AnswerNowTimeout, _system)
-                    .ConfigureAwait(false));
+                return Answered(request, await AskAccountAsync(new AnswerNow(command.AccountKey, command), AnswerNowTimeout).ConfigureAwait(false));
             }
         }
         catch (AskTimeoutException)
@@ -141,6 +141,33 @@ public sealed class PaymentSwitch
             throw;
         }
     }
+
+    /// <summary>
+    /// Asks the account, within <paramref name="timeout"/> in all. A message the cluster certainly did not deliver (its
+    /// shard was moving: the node it went to died, or the region's buffer was full) is sent again after a pause, to
+    /// wherever the shard is by then: both messages are idempotent by transaction key. Timeouts are the caller's.
+    /// </summary>
+    private async Task<AuthorizationResult> AskAccountAsync(object message, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var left = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+            if (left <= TimeSpan.Zero)
+                throw new AskTimeoutException(_accounts.Path, timeout);
+            try
+            {
+                return await _accounts.Ask<AuthorizationResult>(message, left, _system).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RemoteDeliveryException or ShardBufferFullException && left > NotDeliveredPause)
+            {
+                await Task.Delay(NotDeliveredPause).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The pause before a message the cluster did not deliver is sent again (a shard changes owner in about this time).</summary>
+    private static readonly TimeSpan NotDeliveredPause = TimeSpan.FromMilliseconds(200);
 
     private static AuthorizationResult Answered(IsoMessage request, AuthorizationResult result)
     {

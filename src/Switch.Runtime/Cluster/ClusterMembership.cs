@@ -30,7 +30,7 @@ public sealed class ClusterMembership : IAsyncDisposable
     private readonly Dictionary<string, (string Kind, string Node, WriteFence Fence)> _adopted = new(StringComparer.Ordinal); // by lease type
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _downed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TimeSpan _tick, _safetyMargin;
+    private readonly TimeSpan _tick, _safetyMargin; // _tick: how often views are read
     private readonly Timer _watchdog;
     private long _servingUntil; // Environment.TickCount64 ms: local shards are served only before it
     private long _renewingSince = Environment.TickCount64; // when the current run of successful renewals began
@@ -229,7 +229,15 @@ public sealed class ClusterMembership : IAsyncDisposable
 
     // ---- the loop ----------------------------------------------------------------------------------------------
 
-    private async Task RunAsync()
+    /// <summary>
+    /// Two loops: renewals (which are the heartbeat) on their own, so that slow planning work (a start-up acquiring
+    /// a hundred shards, a slow store) never delays them past the lease deadline; and the planning loop.
+    /// </summary>
+    private Task RunAsync() => Task.WhenAll(
+        RepeatAsync("lease renewal", _settings.LeaseRenewInterval < _settings.HeartbeatInterval ? _settings.LeaseRenewInterval : _settings.HeartbeatInterval, RenewAsync),
+        RepeatAsync("cluster planning", _settings.RebalanceInterval, PlanAsync));
+
+    private async Task RepeatAsync(string what, TimeSpan interval, Func<CancellationToken, Task> step)
     {
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
@@ -237,7 +245,8 @@ public sealed class ClusterMembership : IAsyncDisposable
             var started = Environment.TickCount64;
             try
             {
-                await TickAsync(token).ConfigureAwait(false);
+                if (!_partitioned) // cut off: nothing reaches the store, and the watchdog stops every shard in time
+                    await step(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -245,10 +254,9 @@ public sealed class ClusterMembership : IAsyncDisposable
             }
             catch (Exception error)
             {
-                _renewingSince = long.MaxValue;
-                _log.LogWarning("cluster tick failed: {Error}", error.Message);
+                _log.LogWarning("{What} failed: {Error}", what, error.Message);
             }
-            var wait = (long)_tick.TotalMilliseconds - (Environment.TickCount64 - started);
+            var wait = (long)interval.TotalMilliseconds - (Environment.TickCount64 - started);
             if (wait > 0)
             {
                 try
@@ -263,22 +271,34 @@ public sealed class ClusterMembership : IAsyncDisposable
         }
     }
 
-    private async Task TickAsync(CancellationToken token)
+    private async Task RenewAsync(CancellationToken token)
     {
-        if (_partitioned) return; // cut off: no renewal reaches the store, and the watchdog stops every shard in time
         var before = Environment.TickCount64;
-        var renewal = await _store.RenewAllAsync(_self.NodeId, Incarnation, _settings.LeaseTtl, token).ConfigureAwait(false);
-        if (!renewal.Allowed || !await _store.HeartbeatAsync(_self.NodeId, Incarnation, token).ConfigureAwait(false))
+        LeaseRenewal renewal;
+        try
         {
-            OnDowned();
-            return;
+            renewal = await _store.RenewAllAsync(_self.NodeId, Incarnation, _settings.LeaseTtl, token).ConfigureAwait(false);
+            if (!renewal.Allowed || !await _store.HeartbeatAsync(_self.NodeId, Incarnation, token).ConfigureAwait(false))
+            {
+                OnDowned();
+                return;
+            }
+        }
+        catch (Exception) when (!token.IsCancellationRequested)
+        {
+            _renewingSince = long.MaxValue;
+            throw;
         }
         OnRenewed(before, renewal);
+    }
+
+    private async Task PlanAsync(CancellationToken token)
+    {
         // After this node could not reach the store, every heartbeat is old: it downs others only once it has itself
         // renewed for a whole heartbeat timeout, by when the others, if alive, have stamped theirs again.
         if (Environment.TickCount64 - _renewingSince >= (long)_settings.HeartbeatTimeout.TotalMilliseconds)
         {
-            foreach (var node in await _store.DownUnreachableAsync(_settings.HeartbeatTimeout, token).ConfigureAwait(false))
+            foreach (var node in await _store.DownUnreachableAsync(_settings.HeartbeatTimeout, _self.NodeId, Incarnation, token).ConfigureAwait(false))
                 _log.LogWarning("node {Node} stopped heartbeating for {Timeout}: marked down", node, _settings.HeartbeatTimeout);
             await DownUnreachablePeersAsync(token).ConfigureAwait(false);
         }
@@ -357,7 +377,7 @@ public sealed class ClusterMembership : IAsyncDisposable
             if (member is not { Status: MemberStatus.Up or MemberStatus.Joining or MemberStatus.Leaving }
                 || member.HeartbeatAge < _settings.HeartbeatInterval * 1.5)
                 continue;
-            if (await _store.DownAsync(node, token).ConfigureAwait(false))
+            if (await _store.DownAsync(node, _self.NodeId, Incarnation, _settings.HeartbeatInterval * 2, token).ConfigureAwait(false))
                 _log.LogWarning("node {Node} is unreachable from here and its heartbeat is {Age} ms old: marked down",
                     node, (long)member.HeartbeatAge.TotalMilliseconds);
         }
@@ -382,6 +402,11 @@ public sealed class ClusterMembership : IAsyncDisposable
                 foreach (var (shard, fence) in region.Owned.ToList())
                     if (!renewed.Contains((region.TypeName, shard, fence.Epoch)))
                         Lose(region, shard, "its lease was not renewed (taken by another node or expired)");
+            // Leases the store still gives this node (same epoch: nobody held them in between) that the watchdog
+            // dropped when a renewal came late: they are served again, rather than held without being served.
+            foreach (var lease in renewal.Leases)
+                if (_regions.TryGetValue(lease.EntityType, out var region) && !region.Owned.ContainsKey(lease.ShardId) && !region.Moving.Contains(lease.ShardId))
+                    region.Owned[lease.ShardId] = lease;
             foreach (var (type, adoption) in _adopted.ToList())
                 if (!renewed.Contains((type, 0, adoption.Fence.Epoch)))
                     LoseAdoption(type, "its lease was not renewed");

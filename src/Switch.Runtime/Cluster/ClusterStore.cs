@@ -25,7 +25,7 @@ public sealed class ClusterStore : IAsyncDisposable
     private readonly bool _ownsDataSource;
     private readonly ClusterSettings _settings;
     private readonly ClusterSchema _schema;
-    private readonly string _joinSql, _transitionSql, _downSql, _downUnreachableSql, _heartbeatSql, _membersSql;
+    private readonly string _joinSql, _transitionSql, _downSql, _downUnreachableSql, _heartbeatSql, _membersSql, _downUnreachableByMemberSql, _downByMemberSql;
     private readonly string _acquireSql, _leaseSql, _renewSql, _releaseSql, _leasesSql, _isolateSql, _dataCentresSql;
 
     private ClusterStore(NpgsqlDataSource dataSource, bool ownsDataSource, ClusterSettings settings, string location)
@@ -50,6 +50,15 @@ public sealed class ClusterStore : IAsyncDisposable
         _downUnreachableSql =
             $"UPDATE {m} SET status = 'down', changed_at = now() " +
             "WHERE status IN ('joining', 'up', 'leaving') AND heartbeat_at < now() - $1 RETURNING node_id";
+        // A member's decision counts only while the member's own heartbeat is fresh when the statement runs: a statement
+        // sent before a database stall and executed when it ends (every heartbeat old then) downs nobody.
+        var decidedByLiveMember = $" AND node_id <> $2 AND EXISTS (SELECT 1 FROM {m} me WHERE me.node_id = $2 AND me.incarnation = $3 " +
+                                  "AND me.status IN ('up', 'leaving') AND me.heartbeat_at >= now() - $4)";
+        _downUnreachableByMemberSql =
+            $"UPDATE {m} SET status = 'down', changed_at = now() " +
+            "WHERE status IN ('joining', 'up', 'leaving') AND heartbeat_at < now() - $1" + decidedByLiveMember + " RETURNING node_id";
+        _downByMemberSql = $"UPDATE {m} SET status = 'down', changed_at = now() WHERE node_id = $1 AND status IN ('joining', 'up', 'leaving', 'exiting')" +
+                           decidedByLiveMember;
         _heartbeatSql = $"UPDATE {m} SET heartbeat_at = now() WHERE node_id = $1 AND incarnation = $2 AND status = ANY($3)";
         _membersSql =
             "SELECT node_id, address, data_centre, roles, status, incarnation, GREATEST(now() - heartbeat_at, interval '0'), joined_at, changed_at " +
@@ -276,6 +285,24 @@ public sealed class ClusterStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Marks a member down on another member's decision (its failure detector): only while the deciding member is up
+    /// or leaving in <paramref name="deciderIncarnation"/> and its own heartbeat, when the statement runs, is no older
+    /// than <paramref name="deciderFreshness"/>. A decision taken before a database stall and executed after it, when
+    /// every heartbeat is old, downs nobody.
+    /// </summary>
+    /// <returns>True when this call downed it.</returns>
+    public Task<bool> DownAsync(string nodeId, string decider, long deciderIncarnation, TimeSpan deciderFreshness, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        ArgumentException.ThrowIfNullOrEmpty(decider);
+        return RunAsync($"downing {nodeId}", async (connection, token) =>
+        {
+            await using var command = Command(connection, _downByMemberSql, Text(nodeId), Text(decider), Bigint(deciderIncarnation), Interval(deciderFreshness));
+            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// Marks down, in one conditional statement, every joining, up or leaving member whose last heartbeat is older than
     /// <paramref name="heartbeatTimeout"/> by the database's clock (an exiting member holds no shards and is left to be
     /// removed). Nodes that call it at the same time down each member once between them: each gets the ids it downed itself.
@@ -283,12 +310,25 @@ public sealed class ClusterStore : IAsyncDisposable
     /// <param name="heartbeatTimeout">The silence after which a member is down (<see cref="ClusterSettings.HeartbeatTimeout"/>).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The node ids this call downed, in order.</returns>
-    public Task<IReadOnlyList<string>> DownUnreachableAsync(TimeSpan heartbeatTimeout, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> DownUnreachableAsync(TimeSpan heartbeatTimeout, CancellationToken cancellationToken = default) =>
+        DownUnreachableAsync(heartbeatTimeout, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="DownUnreachableAsync(TimeSpan, CancellationToken)"/> on a member's decision: it downs nobody unless
+    /// the deciding member is up or leaving in its incarnation with a heartbeat, when the statement runs, no older than
+    /// half of <paramref name="heartbeatTimeout"/> (see <see cref="DownAsync(string, string, long, TimeSpan, CancellationToken)"/>).
+    /// </summary>
+    public Task<IReadOnlyList<string>> DownUnreachableAsync(TimeSpan heartbeatTimeout, string decider, long deciderIncarnation, CancellationToken cancellationToken = default) =>
+        DownUnreachableAsync(heartbeatTimeout, (decider ?? throw new ArgumentNullException(nameof(decider)), deciderIncarnation), cancellationToken);
+
+    private Task<IReadOnlyList<string>> DownUnreachableAsync(TimeSpan heartbeatTimeout, (string Node, long Incarnation)? decider, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(heartbeatTimeout, TimeSpan.Zero);
         return RunAsync<IReadOnlyList<string>>("downing unreachable members", async (connection, token) =>
         {
-            await using var command = Command(connection, _downUnreachableSql, Interval(heartbeatTimeout));
+            await using var command = decider is { } d
+                ? Command(connection, _downUnreachableByMemberSql, Interval(heartbeatTimeout), Text(d.Node), Bigint(d.Incarnation), Interval(heartbeatTimeout / 2))
+                : Command(connection, _downUnreachableSql, Interval(heartbeatTimeout));
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             var downed = new List<string>();
             while (await reader.ReadAsync(token).ConfigureAwait(false))

@@ -308,6 +308,8 @@ public abstract class PersistentActor : Actor
         {
             log.LogError(e, "The failure hook of {PersistenceId} failed", PersistenceId);
         }
+        if (cause is JournalFencedException fenced)
+            Context.Parent.Tell(new WriterFenced(fenced.Fence), Self); // its shard runs under a lease that is gone
         Context.Stop(Self);
     }
 

@@ -13,6 +13,12 @@ namespace Switch.Runtime.Persistence;
 /// <param name="Owner">The node id that holds the lease.</param>
 public sealed record WriteFence(string EntityType, int ShardId, long Epoch, string Owner);
 
+/// <summary>
+/// Sent by a persistent actor to its parent when the journal refused its write under <paramref name="Fence"/>: every
+/// actor under that lease is stale (a shard stops itself on it, so that it is placed again under the current lease).
+/// </summary>
+public sealed record WriterFenced(WriteFence Fence);
+
 /// <summary>Why the journal refused one write of a batch whose other writes it stored.</summary>
 internal enum WriteRejection : byte
 {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Switch.Runtime.Actors;
+using Switch.Runtime.Persistence;
 
 namespace Switch.Runtime.Sharding;
 
@@ -93,6 +95,12 @@ internal sealed class Shard : Actor
                 break;
             case BeginHandOff:
                 BeginHandingOff();
+                break;
+            case WriterFenced fenced:
+                // The lease this shard was started under is gone: its entities must not serve another message.
+                Context.System.Log.LogWarning("{Type} shard {Shard}: a write was refused under epoch {Epoch}; the shard stops and is placed again",
+                    _typeName, _shardId, fenced.Fence.Epoch);
+                Context.Stop(Self);
                 break;
             case Terminated terminated:
                 OnEntityTerminated(terminated.Actor);

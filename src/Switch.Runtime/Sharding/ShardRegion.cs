@@ -363,6 +363,9 @@ internal sealed class ShardRegionActor : Actor
     {
         if (!_shards.TryGetValue(handOff.ShardId, out var slot) || !slot.IsLocal || slot.Pending is not null)
         {
+            // Not running here. A placement answer still on its way was given under the lease being handed off: it is
+            // void (a later attempt is asked for once the coordinator says where the shard went).
+            if (slot is { IsLocal: false, Pending: not null }) slot.Attempt++;
             requester.Tell(new ShardHandedOff(_typeName, handOff.ShardId), Self);
             return;
         }

@@ -156,6 +156,25 @@ public sealed class ClusterStoreMembershipTests(ClusterDatabaseFixture fixture)
     }
 
     [Fact]
+    public async Task A_member_whose_own_heartbeat_is_old_when_its_statement_runs_downs_nobody()
+    {
+        // As after a database stall: the deciding node's statement runs when every heartbeat, its own too, is old.
+        await using var store = await ClusterStore.OpenAsync(_settings);
+        var a = await store.JoinUpAsync("node-a");
+        await store.JoinUpAsync("node-b");
+        var timeout = TimeSpan.FromMilliseconds(400);
+        await ClusterTesting.WaitUntilAsync(async () => (await store.MemberAsync("node-a")).HeartbeatAge > timeout, "every heartbeat to age");
+        Assert.Empty(await store.DownUnreachableAsync(timeout, "node-a", a));
+        Assert.False(await store.DownAsync("node-b", "node-a", a, timeout));
+        Assert.Equal(MemberStatus.Up, (await store.MemberAsync("node-b")).Status);
+
+        Assert.True(await store.HeartbeatAsync("node-a", a)); // node-a is alive again, node-b is not
+        Assert.Equal(["node-b"], await store.DownUnreachableAsync(timeout, "node-a", a));
+        Assert.Equal(MemberStatus.Up, (await store.MemberAsync("node-a")).Status); // never downs itself
+        Assert.False(await store.DownAsync("node-a", "node-b", 1, timeout)); // a downed member decides nothing
+    }
+
+    [Fact]
     public async Task Nodes_racing_to_down_unreachable_members_down_each_one_exactly_once()
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ClusterStore.OpenAsync(_settings)));

@@ -43,6 +43,9 @@ public sealed class ShardHandOffTests : IAsyncLifetime
                     _busy = false;
                     if (_draining) Context.Stop(Self);
                     break;
+                case "fenced":
+                    Context.Parent.Tell(new WriterFenced(((ActorCell)Self).Fence!), Self); // as a persistent actor does when the journal refuses it
+                    break;
                 case "drain":
                     _draining = true;
                     if (!_busy) Context.Stop(Self);
@@ -172,5 +175,54 @@ public sealed class ShardHandOffTests : IAsyncLifetime
         region.Tell(new ShardingEnvelope("acct-6", 3));
         Assert.Equal(3, second.ExpectMsg<ShardingEnvelope>().Message);
         first.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>Answers when the test says, with what the test says.</summary>
+    private sealed class DelayedPlacement : IShardPlacement
+    {
+        public TaskCompletionSource<ShardHome> Next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ShardHome> LocateAsync(string typeName, int shardId, CancellationToken cancellationToken) => Next.Task;
+    }
+
+    [Fact]
+    public void A_placement_answer_that_arrives_after_the_shard_was_handed_off_is_void()
+    {
+        var placement = new DelayedPlacement();
+        var region = StartRegion(placement);
+        var elsewhere = new TestProbe(_system, "other-region");
+        var shard = ShardOf("acct-7");
+        region.Tell(new ShardingEnvelope("acct-7", "held"));
+        _probe.Send(region, new HandOffShard(shard, TimeSpan.FromSeconds(5))); // the lease goes while the answer is on its way
+        _probe.ExpectMsg<ShardHandedOff>();
+
+        var stale = placement.Next;
+        placement.Next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        stale.SetResult(ShardHome.Owned(new WriteFence("worker", shard, 1, "node-1")));
+        _probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // no shard started under the released lease
+
+        region.Tell(new RelocateShards([shard]));
+        placement.Next.SetResult(ShardHome.At(elsewhere));
+        Assert.Equal("held", elsewhere.ExpectMsg<ShardingEnvelope>().Message);
+    }
+
+    [Fact]
+    public void A_shard_whose_write_was_refused_under_its_lease_stops_and_is_placed_again_under_the_current_one()
+    {
+        var stale = new WriteFence("worker", ShardOf("acct-8"), 1, "node-1");
+        var placement = new SwitchablePlacement { Home = ShardHome.Owned(stale) };
+        var region = StartRegion(placement);
+        region.Tell(new ShardingEnvelope("acct-8", "hello"));
+        Assert.Equal(stale, _probe.ExpectMsg<Got>().Fence);
+
+        var current = stale with { Epoch = 3 };
+        placement.Home = ShardHome.Owned(current);
+        region.Tell(new ShardingEnvelope("acct-8", "fenced"));
+        Assert.Equal("acct-8", _probe.ExpectMsg<Drained>().Id);
+        TestTime.AwaitAssert(() =>
+        {
+            region.Tell(new ShardingEnvelope("acct-8", "again"));
+            Assert.Equal(current, _probe.ExpectMsg<Got>(timeout: TimeSpan.FromMilliseconds(300)).Fence);
+        });
     }
 }
