@@ -143,9 +143,10 @@ public sealed class PaymentSwitch
     }
 
     /// <summary>
-    /// Asks the account, within <paramref name="timeout"/> in all. A message the cluster certainly did not deliver (its
-    /// shard was moving: the node it went to died, or the region's buffer was full) is sent again after a pause, to
-    /// wherever the shard is by then: both messages are idempotent by transaction key. Timeouts are the caller's.
+    /// Asks the account, within <paramref name="timeout"/> in all. A message the cluster did not deliver (its shard was
+    /// moving: the node it went to died, or the region's buffer was full), or that a node took with it when it left the
+    /// cluster unanswered, is sent again after a pause, to wherever the shard is by then: both messages are idempotent
+    /// by transaction key, and the shard's new owner recovers whatever the lost node journaled. Timeouts are the caller's.
     /// </summary>
     private async Task<AuthorizationResult> AskAccountAsync(object message, TimeSpan timeout)
     {
@@ -159,7 +160,7 @@ public sealed class PaymentSwitch
             {
                 return await _accounts.Ask<AuthorizationResult>(message, left, _system).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is RemoteDeliveryException or ShardBufferFullException && left > NotDeliveredPause)
+            catch (Exception e) when (e is RemoteDeliveryException or RemoteNodeLostException or ShardBufferFullException && left > NotDeliveredPause)
             {
                 await Task.Delay(NotDeliveredPause).ConfigureAwait(false);
             }

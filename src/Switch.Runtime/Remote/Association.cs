@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.Serialization;
 using System.Text;
@@ -19,6 +20,7 @@ internal sealed class Association
     private readonly SendQueue _queue;
     private readonly object _gate = new();
     private readonly HashSet<(ActorRef Watchee, ActorRef Watcher)> _watches = [];
+    private readonly ConcurrentDictionary<PromiseActorRef, byte> _asks = new(); // unanswered Asks sent to this node
     private readonly Task _writing;
     private EndPoint? _endpoint;
     private OutboundLink? _link;
@@ -117,7 +119,16 @@ internal sealed class Association
             return;
         }
         if (!_queue.TryEnqueue(new OutboundMessage(kind, recipient, message, sender, senderPath, internSender, manifest, payload)))
+        {
             Refuse(message, sender, recipient, $"the send queue to node {Address} is full ({_transport.Settings.SendQueueSize} messages)");
+            return;
+        }
+        if (sender is PromiseActorRef ask && _asks.TryAdd(ask, 0))
+            ask.Task.ContinueWith(static (answered, state) =>
+            {
+                var (asks, ask) = ((ConcurrentDictionary<PromiseActorRef, byte>, PromiseActorRef))state!;
+                asks.TryRemove(ask, out var unused);
+            }, (_asks, ask), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public void OnSystemMessage(RemoteActorRef watchee, SystemMessage message)
@@ -189,6 +200,10 @@ internal sealed class Association
         link?.Abort();
         _queue.Signal();
         FailQueued($"node {Address} left");
+        // Asks it never answered will not be answered: they end now instead of at their timeouts.
+        var lost = new RemoteNodeLostException(Address);
+        foreach (var ask in _asks.Keys)
+            ask.Tell(new Status.Failure(lost));
         foreach (var (watchee, watcher) in watches) watcher.SendSystemMessage(new DeathWatchNotification(watchee));
         Evaluate();
     }

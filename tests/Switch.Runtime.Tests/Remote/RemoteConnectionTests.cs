@@ -149,6 +149,33 @@ public sealed class RemoteConnectionTests
         return false;
     }
 
+    /// <summary>Takes every message and answers none.</summary>
+    private sealed class Silent : Actor
+    {
+        protected override void OnReceive(object message) { }
+    }
+
+    [Fact]
+    public async Task An_ask_the_removed_peer_never_answered_ends_at_once_as_lost_with_the_node()
+    {
+        var (a, b) = await RemoteTestNode.PairAsync();
+        await using (a)
+        await using (b)
+        {
+            b.System.ActorOf(Props.Create(() => new Silent()), "silent");
+            b.System.ActorOf(Props.Create(() => new Echo()), "echo");
+            Assert.Equal("up", await a.Transport.Resolve(b.Name, "/user/echo").Ask<string>("up", AskTimeout, a.System));
+            var unanswered = a.Transport.Resolve(b.Name, "/user/silent").Ask<string>("anyone?", TimeSpan.FromMinutes(5), a.System);
+            var answered = a.Transport.Resolve(b.Name, "/user/echo").Ask<string>("fine", AskTimeout, a.System);
+            Assert.Equal("fine", await answered);
+            await Task.Delay(100); // "anyone?" went out before "fine" and reached node-b
+
+            a.Transport.RemovePeer(b.Name); // node-b left the cluster (declared down)
+            var lost = await Assert.ThrowsAsync<RemoteNodeLostException>(() => unanswered.WaitAsync(TestTime.Dilated(Long)));
+            Assert.Equal(b.Name, lost.Node);
+        }
+    }
+
     [Fact]
     public async Task Removing_a_peer_terminates_watches_of_its_actors_and_later_sends_fail()
     {
