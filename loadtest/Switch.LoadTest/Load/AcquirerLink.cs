@@ -7,9 +7,14 @@ namespace Switch.LoadTest.Load;
 
 /// <summary>
 /// One acquirer connection (one terminal) that comes back by itself: when the switch drops it (a crash, a restart),
-/// the next send waits for a new connection, retried every reconnect delay until the run is cancelled.
+/// the next send waits for a new connection, retried every reconnect delay until the run is cancelled. Like an
+/// acquirer given several node addresses, it connects to its home node first and, when that one refuses, to the next
+/// ones in turn.
 /// </summary>
-internal sealed class AcquirerLink(EndPoint endpoint, AcquirerClientOptions options, TimeSpan reconnectDelay, TransactionFactory factory) : IAsyncDisposable
+/// <param name="endpoints">The switch nodes' acquirer listeners.</param>
+/// <param name="home">The index in <paramref name="endpoints"/> this link tries first.</param>
+internal sealed class AcquirerLink(IReadOnlyList<EndPoint> endpoints, int home, AcquirerClientOptions options, TimeSpan reconnectDelay,
+    TransactionFactory factory) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private Task<AcquirerClient>? _current;
@@ -64,14 +69,18 @@ internal sealed class AcquirerLink(EndPoint endpoint, AcquirerClientOptions opti
     {
         while (true)
         {
-            try
+            for (var i = 0; i < endpoints.Count; i++)
             {
-                return await AcquirerClient.ConnectAsync(endpoint, options, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await AcquirerClient.ConnectAsync(endpoints[(home + i) % endpoints.Count], options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException)
+                {
+                    // this node is down: the next one
+                }
             }
-            catch (SocketException)
-            {
-                await Task.Delay(reconnectDelay, cancellationToken).ConfigureAwait(false);
-            }
+            await Task.Delay(reconnectDelay, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -23,11 +23,13 @@ internal sealed class LoadDriver : IAsyncDisposable
     private readonly int[] _issuerChannel;
     private readonly CaptureWriter? _capture;
     private readonly ConcurrentQueue<LedgerEntry> _ledger = new();
+    private readonly ConcurrentQueue<CardAttempt> _attempts = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _inFlight = 1; // the timetable itself holds one until it ends
     private long _unanswered;
 
-    public LoadDriver(Scenario scenario, EndPoint switchEndpoint, CardPopulation cards, RunRecorder recorder, string terminalPrefix, CaptureWriter? capture)
+    /// <param name="switchEndpoints">The switch nodes' acquirer listeners: the connections are spread over them round-robin.</param>
+    public LoadDriver(Scenario scenario, IReadOnlyList<EndPoint> switchEndpoints, CardPopulation cards, RunRecorder recorder, string terminalPrefix, CaptureWriter? capture)
     {
         if (terminalPrefix.Length != 4)
             throw new ArgumentException("the terminal prefix is 4 characters (DE 41 is 8: the prefix and the connection's number)", nameof(terminalPrefix));
@@ -37,7 +39,7 @@ internal sealed class LoadDriver : IAsyncDisposable
         _capture = capture;
         var acquirer = scenario.Acquirer;
         var options = new AcquirerClientOptions(acquirer.Dialect, acquirer.Framing);
-        _links = Enumerable.Range(0, acquirer.Connections).Select(i => new AcquirerLink(switchEndpoint, options, acquirer.ReconnectDelay,
+        _links = Enumerable.Range(0, acquirer.Connections).Select(i => new AcquirerLink(switchEndpoints, i % switchEndpoints.Count, options, acquirer.ReconnectDelay,
             new TransactionFactory(acquirer.Dialect, new AcquirerTerminal
             {
                 AcquirerId = acquirer.AcquirerId,
@@ -49,6 +51,9 @@ internal sealed class LoadDriver : IAsyncDisposable
 
     /// <summary>Every request sent, with the answer it got (reconciliation's acquirer side).</summary>
     public IReadOnlyCollection<LedgerEntry> Ledger => _ledger;
+
+    /// <summary>Every send and how it ended, per card (the failover window's input).</summary>
+    public IReadOnlyCollection<CardAttempt> Attempts => _attempts;
 
     /// <summary>Flows still running (waiting for answers, repeating, or about to send a follow-up).</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
@@ -201,19 +206,19 @@ internal sealed class LoadDriver : IAsyncDisposable
         if (plan.Duplicate && _links.Length > 1)
         {
             Enter();
-            _ = DuplicateAsync(_links[(plan.Link + 1) % _links.Length], request, kind, channel, intended, cancellationToken);
+            _ = DuplicateAsync(_links[(plan.Link + 1) % _links.Length], plan.Card, request, kind, channel, intended, cancellationToken);
         }
-        var answer = await SendWithRepeatsAsync(_links[plan.Link], request, kind, channel, intended, onTimetable: plan.Timetable && !followUp, cancellationToken).ConfigureAwait(false);
+        var answer = await SendWithRepeatsAsync(_links[plan.Link], plan.Card, request, kind, channel, intended, onTimetable: plan.Timetable && !followUp, cancellationToken).ConfigureAwait(false);
         if (plan.Duplicate && _links.Length == 1)
-            await SendWithRepeatsAsync(_links[plan.Link], request, kind, channel, intended, onTimetable: false, cancellationToken).ConfigureAwait(false);
+            await SendWithRepeatsAsync(_links[plan.Link], plan.Card, request, kind, channel, intended, onTimetable: false, cancellationToken).ConfigureAwait(false);
         return answer;
     }
 
-    private async Task DuplicateAsync(AcquirerLink link, IsoMessage request, TransactionKind kind, int channel, long intended, CancellationToken cancellationToken)
+    private async Task DuplicateAsync(AcquirerLink link, int card, IsoMessage request, TransactionKind kind, int channel, long intended, CancellationToken cancellationToken)
     {
         try
         {
-            await SendWithRepeatsAsync(link, request, kind, channel, intended, onTimetable: false, cancellationToken).ConfigureAwait(false);
+            await SendWithRepeatsAsync(link, card, request, kind, channel, intended, onTimetable: false, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -221,7 +226,7 @@ internal sealed class LoadDriver : IAsyncDisposable
         }
     }
 
-    private async Task<IsoMessage?> SendWithRepeatsAsync(AcquirerLink link, IsoMessage request, TransactionKind kind, int channel, long intended,
+    private async Task<IsoMessage?> SendWithRepeatsAsync(AcquirerLink link, int card, IsoMessage request, TransactionKind kind, int channel, long intended,
         bool onTimetable, CancellationToken cancellationToken)
     {
         var entry = new LedgerEntry(request.TerminalId!, request.Stan!, request.TransmissionDateTime!, kind, channel);
@@ -230,16 +235,23 @@ internal sealed class LoadDriver : IAsyncDisposable
         _capture?.Record(Stopwatch.GetTimestamp(), request);
         for (var attempt = 0; attempt <= _scenario.Acquirer.MaxRepeats && !cancellationToken.IsCancellationRequested; attempt++)
         {
+            var sentAt = Stopwatch.GetElapsedTime(_recorder.StartTimestamp).TotalSeconds;
             try
             {
                 var answer = await link.SendAsync(request, _scenario.Acquirer.RequestTimeout, cancellationToken).ConfigureAwait(false);
                 var code = answer.ResponseCode ?? "";
                 entry.Answer(code);
                 _recorder.RecordAnswer(channel, code, intended, onTimetable);
+                if (Outcomes.Of(code) is Outcome.Approved or Outcome.Declined)
+                    RecordAttempt(card, sentAt, served: true);
+                else if (code is "91" or "96")
+                    RecordAttempt(card, sentAt, served: false);
                 return answer;
             }
             catch (Exception error) when (error is TimeoutException or IOException or InvalidOperationException)
             {
+                if (error is not InvalidOperationException)
+                    RecordAttempt(card, sentAt, served: false);
                 // No answer (or the connection went): repeat the same request, as an acquirer does; the switch gives a
                 // repeat the first answer and never sends it to a bank twice. InvalidOperationException: the same key
                 // is still waiting on this connection (a deliberate duplicate racing a repeat); wait and try again.
@@ -256,6 +268,9 @@ internal sealed class LoadDriver : IAsyncDisposable
         Interlocked.Increment(ref _unanswered);
         return null;
     }
+
+    private void RecordAttempt(int card, double sentAt, bool served) =>
+        _attempts.Enqueue(new CardAttempt(card, sentAt, Stopwatch.GetElapsedTime(_recorder.StartTimestamp).TotalSeconds, served));
 
     private static async Task Delay(TimeSpan wait, CancellationToken cancellationToken)
     {

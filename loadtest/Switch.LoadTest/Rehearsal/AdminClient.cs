@@ -1,9 +1,13 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Switch.LoadTest.Rehearsal;
 
-/// <summary>The node's admin endpoint, for the timeline's operator actions and the breaker states of the report.</summary>
+/// <summary>
+/// A node's admin endpoint, for the timeline's operator actions (breakers, data centres, the injected partition) and
+/// the breaker states of the report.
+/// </summary>
 internal sealed class AdminClient(string baseAddress, string token) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
@@ -22,6 +26,18 @@ internal sealed class AdminClient(string baseAddress, string token) : IDisposabl
     /// <summary>Closes a channel's breaker.</summary>
     public Task CloseAsync(string channel, CancellationToken cancellationToken) => PostAsync($"channels/{Uri.EscapeDataString(channel)}/close", cancellationToken);
 
+    /// <summary>Moves every shard out of data centre <paramref name="dataCentre"/> (cluster-wide, through any node).</summary>
+    public Task IsolateDataCentreAsync(string dataCentre, CancellationToken cancellationToken) =>
+        PostAsync($"dc/{Uri.EscapeDataString(dataCentre)}/isolate", cancellationToken);
+
+    /// <summary>Lets data centre <paramref name="dataCentre"/> own shards again.</summary>
+    public Task FailbackDataCentreAsync(string dataCentre, CancellationToken cancellationToken) =>
+        PostAsync($"dc/{Uri.EscapeDataString(dataCentre)}/failback", cancellationToken);
+
+    /// <summary>Cuts this node off from the cluster (true) or ends that (false); the node needs switch.admin.fault-injection.</summary>
+    public Task SetPartitionedAsync(bool partitioned, CancellationToken cancellationToken) =>
+        PostAsync("faults/partition", cancellationToken, JsonContent.Create(new { partitioned }));
+
     /// <summary>Every channel's breaker state ("closed", "open", "half-open", "isolated" ...).</summary>
     public async Task<Dictionary<string, string>> BreakerStatesAsync(CancellationToken cancellationToken)
     {
@@ -36,9 +52,9 @@ internal sealed class AdminClient(string baseAddress, string token) : IDisposabl
         return states;
     }
 
-    private async Task PostAsync(string path, CancellationToken cancellationToken)
+    private async Task PostAsync(string path, CancellationToken cancellationToken, HttpContent? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body };
         request.Headers.Add("X-Operator", "loadtest");
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

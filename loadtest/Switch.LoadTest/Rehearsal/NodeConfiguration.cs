@@ -1,36 +1,48 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Switch.LoadTest.Scenarios;
+using Switch.Runtime.Configuration;
 
 namespace Switch.LoadTest.Rehearsal;
 
 /// <summary>
-/// The node configuration a rehearsal writes: its acquirer listener and admin endpoint on fixed free loopback ports
-/// (so a restarted node is found where it was), one channel per scenario bank pointing at its simulator, BIN ranges
-/// routing each bank's cards to it, on-us prepaid cards, and limits out of the way of the load.
+/// The configuration a rehearsal writes for one node: its acquirer listener, admin endpoint and (in a cluster) node-to-node
+/// transport on fixed free loopback ports (so a restarted node is found where it was), one channel per scenario bank
+/// pointing at its simulator, BIN ranges routing each bank's cards to it, on-us prepaid cards, and limits out of the
+/// way of the load. A cluster's nodes share the journal's PostgreSQL and the run's <see cref="NodeSecrets"/>.
 /// </summary>
-internal sealed record NodeConfiguration(string File, string DataDir, int AcquirerPort, int AdminPort, string AdminToken, string JournalConnection)
+/// <param name="AccountShards">The node's <c>switch.accounts.shards</c> (the scenario's node-config may set it).</param>
+internal sealed record NodeConfiguration(string File, string LogFile, string DataDir, int AcquirerPort, int AdminPort, string JournalConnection,
+    int AccountShards)
 {
-    public static NodeConfiguration Write(Scenario scenario, BankFarm banks, string directory, string? postgresConnectionString)
+    public static NodeConfiguration Write(Scenario scenario, SwitchNodeSettings node, BankFarm banks, NodeSecrets secrets, string directory,
+        string? postgresConnectionString)
     {
-        var dataDir = Path.Combine(directory, "node");
+        // A single node keeps the names it always had; a cluster's nodes are told apart by their ids.
+        var name = scenario.Switch.Clustered ? node.Id : "node";
+        var dataDir = Path.Combine(directory, name);
         Directory.CreateDirectory(dataDir);
         var acquirerPort = FreePort();
         var adminPort = FreePort();
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var a = scenario.Acquirer;
         var c = new StringBuilder();
         c.AppendLine(CultureInfo.InvariantCulture, $"# Written by the rehearsal of scenario {scenario.Name}.");
         c.AppendLine("switch {");
-        c.AppendLine(CultureInfo.InvariantCulture, $"  node {{ id = rehearsal, data-dir = {Quote(dataDir)} }}");
-        c.AppendLine(CultureInfo.InvariantCulture, $"  security.card-data-key = \"{key}\"");
+        c.AppendLine(CultureInfo.InvariantCulture, $"  node {{ id = {Quote(node.Id)}, data-dir = {Quote(dataDir)} }}");
+        c.AppendLine(CultureInfo.InvariantCulture, $"  security.card-data-key = \"{secrets.CardDataKey}\"");
         if (postgresConnectionString is not null)
             c.AppendLine(CultureInfo.InvariantCulture, $"  journal {{ backend = postgres, postgres.connection-string = {Quote(postgresConnectionString)} }}");
-        c.AppendLine(CultureInfo.InvariantCulture, $"  admin {{ port = {adminPort}, token = \"{token}\" }}");
+        if (scenario.Switch.Clustered)
+        {
+            c.AppendLine(CultureInfo.InvariantCulture, $"  cluster {{ enabled = true, data-centre = {Quote(node.DataCentre)} }}");
+            c.AppendLine(CultureInfo.InvariantCulture, $"  remote {{ port = {FreePort()}, secret = \"{secrets.ClusterSecret}\" }}");
+        }
+        // The partition is injected through the node's admin endpoint, which offers it only when told to.
+        var faultInjection = scenario.Timeline.Any(t => t.Action == TimelineAction.NodePartition) ? ", fault-injection = true" : "";
+        c.AppendLine(CultureInfo.InvariantCulture, $"  admin {{ port = {adminPort}, token = \"{secrets.AdminToken}\"{faultInjection} }}");
         c.AppendLine(CultureInfo.InvariantCulture,
             $"  acquirers = [ {{ name = loadtest, acquirer-id = {Quote(a.AcquirerId)}, port = {acquirerPort}, dialect = {a.Dialect.Name}, framing = {a.FramingName}, max-connections = {a.Connections * 2 + 8}, max-in-flight = 4096 }} ]");
         c.AppendLine("  channels = [");
@@ -47,9 +59,11 @@ internal sealed record NodeConfiguration(string File, string DataDir, int Acquir
         c.AppendLine("  products { loadtest {}, prepaid { opening-balance = 1000000000000 } }");
         c.AppendLine("}");
         c.AppendLine(scenario.Switch.NodeConfig);
-        var file = Path.Combine(directory, "node.conf");
+        var file = Path.Combine(directory, name + ".conf");
         System.IO.File.WriteAllText(file, c.ToString());
-        return new NodeConfiguration(file, dataDir, acquirerPort, adminPort, token, postgresConnectionString ?? Path.Combine(dataDir, "journal.db"));
+        var shards = new ConfigurationBuilder().AddHocon(ScenarioReader.ReferenceFile, file).Build().GetInt("switch:accounts:shards");
+        return new NodeConfiguration(file, Path.Combine(directory, name + ".log"), dataDir, acquirerPort, adminPort,
+            postgresConnectionString ?? Path.Combine(dataDir, "journal.db"), shards);
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

@@ -11,8 +11,8 @@ namespace Switch.LoadTest.Rehearsal;
 
 /// <summary>
 /// The two ways to run a scenario. <see cref="RehearseAsync"/> starts everything itself (bank simulators, the switch
-/// node as a process on a configuration it writes, PostgreSQL when the scenario asks for it), plays the timeline,
-/// stops the node, reconciles against its journal and writes the report. <see cref="RunAsync"/> drives a switch that
+/// node or cluster of nodes as processes on configurations it writes, PostgreSQL when the scenario asks for it), plays
+/// the timeline, stops the nodes, reconciles against their journal and writes the report. <see cref="RunAsync"/> drives a switch that
 /// is already running and reconciles against the journal it is given. Both return the exit code: 0 when every SLO
 /// holds, 1 when one is missed.
 /// </summary>
@@ -23,22 +23,25 @@ internal static class Rehearsals
         Directory.CreateDirectory(outDirectory);
         double? relayTps = scenario.RelayBaseline.Enabled ? await RelayBaseline.MeasureAsync(scenario, log, cancellationToken).ConfigureAwait(false) : null;
         using var postgres = scenario.Switch.Journal == "postgres" ? PostgresServer.Start() : null;
-        var postgresConnection = postgres?.ConnectionString(postgres.CreateDatabase("rehearsal"));
+        var postgresConnection = postgres?.CreateDatabase("rehearsal");
         await using var banks = await BankFarm.StartAsync(scenario.Banks, scenario.Seed).ConfigureAwait(false);
-        var config = NodeConfiguration.Write(scenario, banks, outDirectory, postgresConnection);
-        await using var node = new SwitchProcess(config.File, Path.Combine(outDirectory, "node.log"));
-        log.WriteLine($"rehearsal {scenario.Name}: starting the switch node ({scenario.Switch.Journal} journal; console in {Path.Combine(outDirectory, "node.log")})");
-        await node.StartAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
-        using var admin = new AdminClient($"http://127.0.0.1:{config.AdminPort}/", config.AdminToken);
-        log.WriteLine($"rehearsal {scenario.Name}: {scenario.Duration.TotalSeconds:0} s of load on 127.0.0.1:{config.AcquirerPort}, {scenario.Acquirer.Connections} connections, {scenario.Timeline.Count} timeline steps");
-        var outcome = await RunDriver.DriveAsync(scenario, new IPEndPoint(IPAddress.Loopback, config.AcquirerPort), TerminalPrefix(),
-            start => new ChaosTimeline(scenario.Timeline, start, banks, node, admin, postgres, log), admin, captureFile, cancellationToken).ConfigureAwait(false);
-        log.WriteLine($"rehearsal {scenario.Name}: load over; stopping the node (SIGTERM)");
-        var exit = await node.TerminateAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        if (exit != 0)
-            log.WriteLine($"rehearsal {scenario.Name}: the node exited with code {exit}:\n{node.Tail}");
+        await using var nodes = SwitchNodes.Write(scenario, banks, outDirectory, postgresConnection);
+        log.WriteLine(scenario.Switch.Clustered
+            ? $"rehearsal {scenario.Name}: starting a cluster of {nodes.All.Count} nodes ({string.Join(", ", nodes.All.Select(n => $"{n.Id} in {n.DataCentre}"))}; consoles in {outDirectory}/<node>.log)"
+            : $"rehearsal {scenario.Name}: starting the switch node ({scenario.Switch.Journal} journal; console in {nodes.All[0].Configuration.LogFile})");
+        var owned = await nodes.StartAsync().ConfigureAwait(false);
+        if (scenario.Switch.Clustered)
+            log.WriteLine($"rehearsal {scenario.Name}: every account shard leased ({SwitchNodes.Describe(owned)})");
+        log.WriteLine($"rehearsal {scenario.Name}: {scenario.Duration.TotalSeconds:0} s of load on {string.Join(", ", nodes.AcquirerEndpoints)}, {scenario.Acquirer.Connections} connections, {scenario.Timeline.Count} timeline steps");
+        var outcome = await RunDriver.DriveAsync(scenario, nodes.AcquirerEndpoints, TerminalPrefix(),
+            start => new ChaosTimeline(scenario.Timeline, start, banks, nodes, () => nodes.LiveAdmin, postgres, log), () => nodes.LiveAdmin,
+            captureFile, cancellationToken).ConfigureAwait(false);
+        log.WriteLine($"rehearsal {scenario.Name}: load over; stopping the {(scenario.Switch.Clustered ? "nodes" : "node")} (SIGTERM)");
+        foreach (var (id, exit) in await nodes.TerminateAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false))
+            if (exit != 0)
+                log.WriteLine($"rehearsal {scenario.Name}: node {id} exited with code {exit}:\n{nodes[id].Process.Tail}");
         PersistenceOptions journal = postgresConnection is null
-            ? new SqlitePersistenceOptions(config.JournalConnection)
+            ? new SqlitePersistenceOptions(nodes.All[0].Configuration.JournalConnection)
             : new PostgresPersistenceOptions(postgresConnection);
         return await ReconcileAndReportAsync(scenario, outcome, journal, relayTps, outDirectory, log, cancellationToken).ConfigureAwait(false);
     }
@@ -53,8 +56,9 @@ internal static class Rehearsals
             throw new InvalidOperationException("the timeline's breaker actions need the node's admin endpoint (--admin and --token)");
         double? relayTps = scenario.RelayBaseline.Enabled ? await RelayBaseline.MeasureAsync(scenario, log, cancellationToken).ConfigureAwait(false) : null;
         log.WriteLine($"run {scenario.Name}: {scenario.Duration.TotalSeconds:0} s of load on {target}, {scenario.Acquirer.Connections} connections");
-        var outcome = await RunDriver.DriveAsync(scenario, target, TerminalPrefix(),
-            start => new ChaosTimeline(scenario.Timeline, start, null, null, admin, null, log), admin, captureFile, cancellationToken).ConfigureAwait(false);
+        var outcome = await RunDriver.DriveAsync(scenario, [target], TerminalPrefix(),
+            start => new ChaosTimeline(scenario.Timeline, start, null, null, () => admin, null, log), admin is null ? null : () => admin,
+            captureFile, cancellationToken).ConfigureAwait(false);
         return await ReconcileAndReportAsync(scenario, outcome, journal, relayTps, outDirectory, log, cancellationToken).ConfigureAwait(false);
     }
 
@@ -97,12 +101,16 @@ internal static class Rehearsals
             Count("phantom", reconciliation.Phantom, scenario.Slo.MaxPhantom),
             Count("unanswered", reconciliation.Unanswered, scenario.Slo.MaxUnanswered),
         };
+        if (outcome.FailoverWindow is { } failover)
+            slos.Add(new SloResult("max_failover_window_s", $"<= {scenario.Slo.MaxFailoverWindow.TotalSeconds:0.#}", $"{failover.Seconds:0.###}",
+                failover.Seconds <= scenario.Slo.MaxFailoverWindow.TotalSeconds));
         var seconds = (int)Math.Ceiling(duration) + LastAnswerSecondsAfter(outcome, duration);
         return new RunReport(scenario.Name, outcome.Started, duration, r.Sent, r.Approved, r.Declined, r.Timeouts, r.Errors,
             reconciliation.Unanswered, reconciliation.Lost, reconciliation.Duplicated, reconciliation.Phantom, tpsTarget, tpsAchieved,
             r.Latency.MillisAtPercentile(50), r.Latency.MillisAtPercentile(95), p99, r.Latency.MillisAtPercentile(99.9), r.Latency.MaxMicros / 1000.0,
             outcome.CapacityTps > 0 ? outcome.CapacityTps : null, relayTps, r.ChannelSummaries(), r.ResponseCodes(), slos,
-            r.Samples(seconds, s => outcome.Schedule.RateAt(TimeSpan.FromSeconds(s + 0.5))), outcome.Marks, Machine(), reconciliation.Findings);
+            r.Samples(seconds, s => outcome.Schedule.RateAt(TimeSpan.FromSeconds(s + 0.5))), outcome.Marks, Machine(), reconciliation.Findings,
+            outcome.FailoverWindow);
 
         static SloResult Count(string name, long actual, long max) => new(name, $"<= {max}", actual.ToString(System.Globalization.CultureInfo.InvariantCulture), actual <= max);
     }
@@ -120,6 +128,8 @@ internal static class Rehearsals
         log.WriteLine($"  rate {report.TpsAchieved:0.#}/s (target {report.TpsTarget:0.#}/s); latency p50 {report.P50Ms:0.###} ms, p95 {report.P95Ms:0.###} ms, p99 {report.P99Ms:0.###} ms, p99.9 {report.P999Ms:0.###} ms, max {report.MaxMs:0.###} ms");
         if (report.BareRelayTps is { } relay)
             log.WriteLine($"  bare relay {relay:0.#}/s; the switch at {report.SwitchToRelayRatio:P0} of it");
+        if (report.FailoverWindow is { } failover)
+            log.WriteLine($"  failover window {failover.Seconds:0.###} s after {failover.Event}{(failover.Card.Length > 0 ? $" (card {failover.Card}, from {failover.FromSeconds:0.###} s)" : "")}");
         log.WriteLine($"  reconciliation: lost {report.Lost}, duplicated {report.Duplicated}, phantom {report.Phantom}, unanswered {report.Unanswered}");
         foreach (var finding in report.Findings.Take(10))
             log.WriteLine($"    {finding.Kind}: {finding.TransactionKey}: {finding.Detail}");

@@ -31,7 +31,7 @@ internal static class RelayBaseline
             Switch = scenario.Switch with { Drain = TimeSpan.FromSeconds(5) },
         };
         log.WriteLine($"bare relay baseline: {baseline.RelayBaseline.Duration.TotalSeconds:0} s closed loop, {scenario.Acquirer.Connections} connections x {scenario.RelayBaseline.Window} in flight");
-        var outcome = await RunDriver.DriveAsync(baseline, relay.Endpoint, "LRLY", timeline: null, admin: null, captureFile: null, cancellationToken).ConfigureAwait(false);
+        var outcome = await RunDriver.DriveAsync(baseline, [relay.Endpoint], "LRLY", timeline: null, admin: null, captureFile: null, cancellationToken).ConfigureAwait(false);
         log.WriteLine($"bare relay baseline: {outcome.CapacityTps:0} requests/s");
         return outcome.CapacityTps;
     }

@@ -4,17 +4,21 @@ using Switch.LoadTest.Capture;
 using Switch.LoadTest.Live;
 using Switch.LoadTest.Load;
 using Switch.LoadTest.Scenarios;
+using Switch.Protocol.Iso8583;
 
 namespace Switch.LoadTest.Rehearsal;
 
 /// <summary>
-/// Drives one switch with one scenario: the load, the timeline, the breaker poll and the live view, from a common
-/// start; then waits for the last answers (at most the scenario's drain time).
+/// Drives one switch (one node or a cluster) with one scenario: the load, the timeline, the breaker poll and the live
+/// view, from a common start; then waits for the last answers (at most the scenario's drain time) and measures the
+/// failover window.
 /// </summary>
 internal static class RunDriver
 {
-    public static async Task<RunOutcome> DriveAsync(Scenario scenario, EndPoint switchEndpoint, string terminalPrefix, Func<long, ChaosTimeline>? timeline,
-        AdminClient? admin, string? captureFile, CancellationToken cancellationToken)
+    /// <param name="switchEndpoints">The acquirer listeners of the switch's nodes.</param>
+    /// <param name="admin">The admin endpoint to poll breaker states from (null when no node runs); null: none is polled.</param>
+    public static async Task<RunOutcome> DriveAsync(Scenario scenario, IReadOnlyList<EndPoint> switchEndpoints, string terminalPrefix, Func<long, ChaosTimeline>? timeline,
+        Func<AdminClient?>? admin, string? captureFile, CancellationToken cancellationToken)
     {
         var cards = new CardPopulation(scenario.Cards, scenario.Banks, scenario.Seed);
         var channels = scenario.Banks.Select(b => b.Channel).ToList();
@@ -26,7 +30,7 @@ internal static class RunDriver
         var start = Stopwatch.GetTimestamp();
         var recorder = new RunRecorder(channels, seconds, start);
         await using var capture = captureFile is null ? null : new CaptureWriter(captureFile, scenario.Acquirer.Dialect, start);
-        await using var driver = new LoadDriver(scenario, switchEndpoint, cards, recorder, terminalPrefix, capture);
+        await using var driver = new LoadDriver(scenario, switchEndpoints, cards, recorder, terminalPrefix, capture);
         using var drained = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         drained.CancelAfter(scenario.Duration + scenario.Switch.Drain);
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -37,8 +41,9 @@ internal static class RunDriver
         await driver.RunAsync(drained.Token).ConfigureAwait(false);
         await background.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(chaosRun, poll, live).ConfigureAwait(false);
+        var failover = FailoverWindows.Longest(driver.Attempts, scenario.Timeline, rank => PanMask.Mask(cards[rank].Pan));
         return new RunOutcome(recorder, schedule, driver.Ledger.ToList(), chaos?.Marks ?? [], started,
-            CapacityTps(scenario, recorder));
+            CapacityTps(scenario, recorder), failover);
     }
 
     /// <summary>The answered rate over the saturating phases (the highest the switch sustains); 0 without one.</summary>
@@ -65,13 +70,14 @@ internal static class RunDriver
         return length == 0 ? 0 : answered / length;
     }
 
-    private static async Task PollBreakersAsync(AdminClient admin, RunRecorder recorder, CancellationToken cancellationToken)
+    private static async Task PollBreakersAsync(Func<AdminClient?> admin, RunRecorder recorder, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                foreach (var (channel, state) in await admin.BreakerStatesAsync(cancellationToken).ConfigureAwait(false))
+                var live = admin() ?? throw new InvalidOperationException("no node runs");
+                foreach (var (channel, state) in await live.BreakerStatesAsync(cancellationToken).ConfigureAwait(false))
                     recorder.RecordBreaker(channel, state);
             }
             catch (Exception error) when (error is HttpRequestException or TaskCanceledException or InvalidOperationException or System.Text.Json.JsonException or KeyNotFoundException)

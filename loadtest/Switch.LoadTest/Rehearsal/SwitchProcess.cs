@@ -12,6 +12,8 @@ internal sealed class SwitchProcess : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly Queue<string> _tail = new();
     private Process? _process;
+    private bool _logClosed;
+    private volatile bool _stopRequested;
     private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SwitchProcess(string configFile, string logFile)
@@ -19,6 +21,9 @@ internal sealed class SwitchProcess : IAsyncDisposable
         _configFile = configFile;
         _log = new StreamWriter(logFile, append: true) { AutoFlush = true };
     }
+
+    /// <summary>The node exited without being killed or stopped by this tool (its exit code): it crashed, or the cluster downed it.</summary>
+    public event Action<int>? ExitedUnasked;
 
     /// <summary>Times the process was started.</summary>
     public int Starts { get; private set; }
@@ -34,6 +39,7 @@ internal sealed class SwitchProcess : IAsyncDisposable
         if (Running)
             throw new InvalidOperationException("the node is already running");
         _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stopRequested = false;
         var startInfo = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -48,7 +54,13 @@ internal sealed class SwitchProcess : IAsyncDisposable
         var started = _started;
         process.OutputDataReceived += (_, e) => OnLine(e.Data, started);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data, started);
-        process.Exited += (_, _) => started.TrySetException(new InvalidOperationException($"the switch node exited with code {SafeExitCode(process)}:\n{Tail}"));
+        process.Exited += (_, _) =>
+        {
+            OnLine($"switch-loadtest: the node process exited with code {SafeExitCode(process)}", started);
+            if (!_stopRequested)
+                ExitedUnasked?.Invoke(process.ExitCode);
+            started.TrySetException(new InvalidOperationException($"the switch node exited with code {SafeExitCode(process)}:\n{Tail}"));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -69,6 +81,7 @@ internal sealed class SwitchProcess : IAsyncDisposable
     {
         if (_process is not { HasExited: false } process)
             return;
+        _stopRequested = true;
         process.Kill();
         await process.WaitForExitAsync().ConfigureAwait(false);
     }
@@ -78,6 +91,7 @@ internal sealed class SwitchProcess : IAsyncDisposable
     {
         if (_process is not { HasExited: false } process)
             return _process?.ExitCode ?? 0;
+        _stopRequested = true;
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync().ConfigureAwait(false);
         try
@@ -89,6 +103,22 @@ internal sealed class SwitchProcess : IAsyncDisposable
             await KillAsync().ConfigureAwait(false);
         }
         return process.ExitCode;
+    }
+
+    /// <summary>Waits for the node to exit by itself: its exit code, or null when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is not { } process)
+            return null;
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+            return process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The node's last console lines.</summary>
@@ -107,7 +137,8 @@ internal sealed class SwitchProcess : IAsyncDisposable
             return;
         lock (_tail)
         {
-            _log.WriteLine(line);
+            if (!_logClosed) // the last lines (and the exit) may come after the run closed the log
+                _log.WriteLine(line);
             _tail.Enqueue(line);
             if (_tail.Count > 40)
                 _tail.Dequeue();
@@ -133,6 +164,9 @@ internal sealed class SwitchProcess : IAsyncDisposable
         await KillAsync().ConfigureAwait(false);
         _process?.Dispose();
         lock (_tail)
+        {
+            _logClosed = true;
             _log.Dispose();
+        }
     }
 }

@@ -103,6 +103,9 @@ internal static class HtmlReport
             var ratio = report.SwitchToRelayRatio is { } fraction ? $"switch at {Percent(fraction)} of the relay" : "the relay measured nothing";
             Tile(html, "Bare relay", $"{Tps(relay)} tps", ratio);
         }
+        if (report.FailoverWindow is { } failover)
+            Tile(html, "Failover window", $"{Ms(failover.Seconds)} s",
+                $"after {E(failover.Event)}" + (failover.Card.Length > 0 ? $" · card {E(failover.Card)} from {Seconds(failover.FromSeconds)} s" : " · no request failed"));
         Tile(html, "Sent", Count(report.Sent), $"approved {Count(report.Approved)} · declined {Count(report.Declined)}");
         Tile(html, "Failed answers", Count(report.Timeouts + report.Errors), $"timeouts {Count(report.Timeouts)} · errors {Count(report.Errors)}");
         html.Append("</dl>\n");

@@ -35,6 +35,9 @@ namespace Switch.LoadTest.Report;
 /// <param name="Events">The faults injected during the run.</param>
 /// <param name="Machine">The machine the run was on, e.g. "2 cores, Linux 6.1, .NET 10.0.0".</param>
 /// <param name="Findings">Example discrepancies found by reconciliation (up to a few hundred, not necessarily all).</param>
+/// <param name="FailoverWindow">
+/// The longest a card's requests kept failing after a node-kill, dc-kill or node-partition; null when the run had none.
+/// </param>
 internal sealed record RunReport(
     string Scenario,
     DateTimeOffset Started,
@@ -63,7 +66,8 @@ internal sealed record RunReport(
     IReadOnlyList<SecondSample> Seconds,
     IReadOnlyList<ChaosMark> Events,
     string Machine,
-    IReadOnlyList<ReconciliationFinding> Findings)
+    IReadOnlyList<ReconciliationFinding> Findings,
+    FailoverWindow? FailoverWindow)
 {
     /// <summary>
     /// The switch's rate as a fraction of <see cref="BareRelayTps"/>: <see cref="CapacityTps"/> when measured (both are

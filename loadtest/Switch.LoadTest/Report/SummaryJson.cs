@@ -35,6 +35,11 @@ internal static class SummaryJson
         WriteRounded(json, "capacity_tps", report.CapacityTps, RateDecimals);
         WriteRounded(json, "bare_relay_tps", report.BareRelayTps, RateDecimals);
         WriteRounded(json, "switch_to_relay_ratio", report.SwitchToRelayRatio, FractionDecimals);
+        WriteRounded(json, "failover_window_s", report.FailoverWindow?.Seconds, MsDecimals);
+        if (report.FailoverWindow is { } failover)
+            json.WriteString("failover_event", failover.Event);
+        else
+            json.WriteNull("failover_event");
 
         json.WriteStartObject("per_channel");
         foreach (var (name, channel) in report.PerChannel.OrderBy(c => c.Key, StringComparer.Ordinal))

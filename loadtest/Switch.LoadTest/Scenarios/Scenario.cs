@@ -40,25 +40,50 @@ internal sealed record CardSettings(int Count, double ZipfExponent, double OnUsS
 internal sealed record BankSettings(string Channel, string Bin, double Share, TimeSpan MedianLatency, TimeSpan P99Latency,
     double DeclineRatio, int Connections, TimeSpan RequestTimeout);
 
-/// <summary>A fault or operator action at <see cref="At"/>, undone after <see cref="For"/> when that is not zero.</summary>
-internal sealed record TimelineAction(TimeSpan At, string Action, string Channel, TimeSpan For, TimeSpan Latency)
+/// <summary>
+/// A fault or operator action at <see cref="At"/>, undone after <see cref="For"/> when that is not zero. It acts on a
+/// bank channel, a switch node or a data centre, as its kind says.
+/// </summary>
+internal sealed record TimelineAction(TimeSpan At, string Action, string Channel, TimeSpan For, TimeSpan Latency, string Node, string DataCentre)
 {
     public const string BankDown = "bank-down", BankBlackHole = "bank-blackhole", BankSlow = "bank-slow", BankDisconnect = "bank-disconnect",
         SwitchKill = "switch-kill", SwitchRestart = "switch-restart", BreakerIsolate = "breaker-isolate", BreakerClose = "breaker-close",
-        DbPause = "db-pause";
+        DbPause = "db-pause", NodeKill = "node-kill", NodeStop = "node-stop", NodeStart = "node-start", RollingRestart = "rolling-restart",
+        NodePartition = "node-partition", DcIsolate = "dc-isolate", DcFailback = "dc-failback", DcKill = "dc-kill";
 
-    public static readonly string[] All = [BankDown, BankBlackHole, BankSlow, BankDisconnect, SwitchKill, SwitchRestart, BreakerIsolate, BreakerClose, DbPause];
+    public static readonly string[] All = [BankDown, BankBlackHole, BankSlow, BankDisconnect, SwitchKill, SwitchRestart, BreakerIsolate, BreakerClose, DbPause,
+        NodeKill, NodeStop, NodeStart, RollingRestart, NodePartition, DcIsolate, DcFailback, DcKill];
+
+    /// <summary>The actions on the nodes of a cluster (more than one node).</summary>
+    public static readonly string[] OnCluster = [NodeKill, NodeStop, NodeStart, RollingRestart, NodePartition, DcIsolate, DcFailback, DcKill];
+
+    /// <summary>The actions that take nodes away abruptly: the failover window is measured after them.</summary>
+    public static readonly string[] Abrupt = [NodeKill, DcKill, NodePartition];
 
     public bool NeedsChannel => Action.StartsWith("bank-", StringComparison.Ordinal) || Action.StartsWith("breaker-", StringComparison.Ordinal);
 
-    public override string ToString() => (NeedsChannel ? $"{Action} {Channel}" : Action) + (For > TimeSpan.Zero ? $" for {For.TotalSeconds:0.#} s" : "");
+    public bool NeedsNode => Action is NodeKill or NodeStop or NodeStart or NodePartition;
+
+    public bool NeedsDataCentre => Action.StartsWith("dc-", StringComparison.Ordinal);
+
+    public override string ToString() =>
+        (NeedsChannel ? $"{Action} {Channel}" : NeedsNode ? $"{Action} {Node}" : NeedsDataCentre ? $"{Action} {DataCentre}" : Action)
+        + (For > TimeSpan.Zero ? $" for {For.TotalSeconds:0.#} s" : "");
 }
 
 /// <summary>What a run must achieve.</summary>
-internal sealed record SloSettings(double MinTps, TimeSpan MaxP99, long MaxLost, long MaxDuplicated, long MaxPhantom, long MaxUnanswered);
+internal sealed record SloSettings(double MinTps, TimeSpan MaxP99, long MaxLost, long MaxDuplicated, long MaxPhantom, long MaxUnanswered,
+    TimeSpan MaxFailoverWindow);
 
-/// <summary>The switch a rehearsal starts.</summary>
-internal sealed record SwitchSettings(string Journal, string NodeConfig, TimeSpan Drain);
+/// <summary>The switch a rehearsal starts: one node, or a cluster of <see cref="Nodes"/> sharing the PostgreSQL journal.</summary>
+internal sealed record SwitchSettings(string Journal, string NodeConfig, TimeSpan Drain, IReadOnlyList<SwitchNodeSettings> Nodes)
+{
+    /// <summary>More than one node: they form a cluster.</summary>
+    public bool Clustered => Nodes.Count > 1;
+}
+
+/// <summary>One switch node a rehearsal starts, and the data centre it is in (cluster mode).</summary>
+internal sealed record SwitchNodeSettings(string Id, string DataCentre);
 
 /// <summary>The bare relay measured before the scenario.</summary>
 internal sealed record RelayBaselineSettings(bool Enabled, TimeSpan Duration, int Window);

@@ -40,7 +40,8 @@ internal static class ScenarioReader
         var journal = c.GetString(Key("switch:journal"));
         if (journal is not ("sqlite" or "postgres"))
             throw c.Invalid(Key("switch:journal"), $"'{journal}' is not sqlite or postgres");
-        var timeline = ListElement.Read(c, Key("timeline"), Key("timeline-defaults")).Select(e => Action(c, e, banks, journal)).OrderBy(a => a.At).ToList();
+        var nodes = Nodes(c, journal);
+        var timeline = ListElement.Read(c, Key("timeline"), Key("timeline-defaults")).Select(e => Action(c, e, banks, journal, nodes)).OrderBy(a => a.At).ToList();
         var minAmount = Positive(c, Key("amounts:min"));
         var maxAmount = Positive(c, Key("amounts:max"));
         if (maxAmount < minAmount)
@@ -63,8 +64,8 @@ internal static class ScenarioReader
             Timeline = timeline,
             Slo = new SloSettings(NonNegativeDouble(c, Key("slo:min-tps")), PositiveDuration(c, Key("slo:max-p99")),
                 NonNegative(c, Key("slo:max-lost")), NonNegative(c, Key("slo:max-duplicated")), NonNegative(c, Key("slo:max-phantom")),
-                NonNegative(c, Key("slo:max-unanswered"))),
-            Switch = new SwitchSettings(journal, c.GetString(Key("switch:node-config")), PositiveDuration(c, Key("switch:drain"))),
+                NonNegative(c, Key("slo:max-unanswered")), PositiveDuration(c, Key("slo:max-failover-window"))),
+            Switch = new SwitchSettings(journal, c.GetString(Key("switch:node-config")), PositiveDuration(c, Key("switch:drain")), nodes),
             RelayBaseline = new RelayBaselineSettings(c.GetBool(Key("relay-baseline:enabled")), PositiveDuration(c, Key("relay-baseline:duration")),
                 Positive(c, Key("relay-baseline:window"))),
         };
@@ -102,13 +103,47 @@ internal static class ScenarioReader
             Ratio(c, e.Key(c, "decline-ratio")), Positive(c, e.Key(c, "connections")), PositiveDuration(c, e.Key(c, "request-timeout")));
     }
 
-    private static TimelineAction Action(IConfigurationRoot c, ListElement e, List<BankSettings> banks, string journal)
+    /// <summary>
+    /// The switch's nodes: none listed is today's single node (no cluster); more than one form a cluster, which keeps its
+    /// members and leases in the journal's PostgreSQL.
+    /// </summary>
+    private static List<SwitchNodeSettings> Nodes(IConfigurationRoot c, string journal)
+    {
+        var nodes = new List<SwitchNodeSettings>();
+        foreach (var e in ListElement.Read(c, Key("switch:nodes"), Key("switch:node-defaults")))
+        {
+            var id = Required(c, e.Key(c, "id"));
+            if (!id.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
+                throw c.Invalid(e.Key(c, "id"), $"'{id}' is not a node id (letters, digits, '-' and '_': it names the node's files too)");
+            if (nodes.Any(n => n.Id == id))
+                throw c.Invalid(e.Key(c, "id"), $"two nodes are called {id}");
+            nodes.Add(new SwitchNodeSettings(id, Required(c, e.Key(c, "data-centre"))));
+            if (nodes.Count == 2 && journal != "postgres")
+                throw c.Invalid(e.Key(c, "id"), $"a second node makes a cluster, which needs switch.journal = postgres (the nodes share its journal, members and leases), not {journal}");
+        }
+        return nodes.Count > 0 ? nodes : [new SwitchNodeSettings(SingleNodeId, c.GetString(Key("switch:node-defaults:data-centre")))];
+    }
+
+    private static TimelineAction Action(IConfigurationRoot c, ListElement e, List<BankSettings> banks, string journal, List<SwitchNodeSettings> nodes)
     {
         var name = c.GetString(e.Key(c, "action"));
         if (!TimelineAction.All.Contains(name))
             throw c.Invalid(e.Key(c, "action"), $"'{name}' is not one of {string.Join(", ", TimelineAction.All)}");
         var action = new TimelineAction(c.GetDuration(e.Key(c, "at")), name, c.GetString(e.Key(c, "channel")), c.GetDuration(e.Key(c, "for")),
-            PositiveDuration(c, e.Key(c, "latency")));
+            PositiveDuration(c, e.Key(c, "latency")), c.GetString(e.Key(c, "node")), c.GetString(e.Key(c, "data-centre")));
+        var clustered = nodes.Count > 1;
+        if (TimelineAction.OnCluster.Contains(name) && !clustered)
+            throw c.Invalid(e.Key(c, "action"), $"{name} acts on a cluster: list more than one node in switch.nodes");
+        if (name is TimelineAction.SwitchKill or TimelineAction.SwitchRestart && clustered)
+            throw c.Invalid(e.Key(c, "action"), $"{name} acts on the single switch node; in a cluster use node-kill, node-stop, node-start or rolling-restart");
+        if (action.NeedsNode && nodes.All(n => n.Id != action.Node))
+            throw c.Invalid(e.Key(c, "node"), $"'{action.Node}' is not one of the scenario's nodes ({string.Join(", ", nodes.Select(n => n.Id))})");
+        if (action.NeedsDataCentre && nodes.All(n => n.DataCentre != action.DataCentre))
+            throw c.Invalid(e.Key(c, "data-centre"), $"'{action.DataCentre}' is no node's data centre ({string.Join(", ", nodes.Select(n => n.DataCentre).Distinct())})");
+        if (action.Action == TimelineAction.NodePartition && action.For <= TimeSpan.Zero)
+            throw c.Invalid(e.Key(c, "action"), $"{name} needs a length, `for` (the node rejoins when the partition ends)");
+        if (action.Action is TimelineAction.NodeStart or TimelineAction.RollingRestart or TimelineAction.DcFailback && action.For > TimeSpan.Zero)
+            throw c.Invalid(e.Key(c, "for"), $"{name} is not undone: it takes no length");
         if (action.Action == TimelineAction.DbPause && journal != "postgres")
             throw c.Invalid(e.Key(c, "action"), $"{name} needs switch.journal = postgres (SQLite has no server process to pause)");
         if (action.Action == TimelineAction.DbPause && action.For <= TimeSpan.Zero)
@@ -117,6 +152,9 @@ internal static class ScenarioReader
             throw c.Invalid(e.Key(c, "channel"), $"'{action.Channel}' is not one of the scenario's banks");
         return action;
     }
+
+    /// <summary>The id of the switch node when the scenario lists no nodes (no cluster).</summary>
+    public const string SingleNodeId = "rehearsal";
 
     /// <summary>The BIN of the switch's own prepaid cards in generated node configurations.</summary>
     public const string OnUsBin = "627700";

@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace Switch.LoadTest.Tests.Rehearsal;
 
 /// <summary>
-/// Whole rehearsals as operators run them: the real switch-node process on its SQLite journal, bank host simulators
-/// on loopback, the shipped scenario files, reconciliation against the journal and the report on disk. One at a
-/// time: both share the machine's two cores with the switch.
+/// Whole rehearsals as operators run them: the real switch-node processes (one on its SQLite journal, or a cluster on
+/// the tool's private PostgreSQL), bank host simulators on loopback, the shipped scenario files, reconciliation against
+/// the journal and the report on disk. One at a time: they share the machine's two cores with the switch.
 /// </summary>
 [Collection(RehearsalCollection.Name)]
 public sealed class RehearsalTests : IDisposable
@@ -59,6 +59,27 @@ public sealed class RehearsalTests : IDisposable
         var column = Array.IndexOf(rows[0].Split(','), "bank-a_breaker");
         Assert.Contains(rows.Skip(1), row => row.Split(',')[column] == "isolated");
         Assert.Contains(rows.Skip(1), row => row.Split(',')[column] == "down"); // the node was killed
+    }
+
+    [Fact]
+    public async Task Cluster_smoke_loses_nothing_when_a_node_is_killed_and_its_shards_serve_again_within_5_seconds()
+    {
+        var (exit, output) = await RehearseAsync("cluster-smoke.conf");
+        await WithOutputAsync(output, async () =>
+        {
+            var root = await SummaryAsync();
+            Assert.True(exit == 0, output);
+            foreach (var zero in new[] { "lost", "duplicated", "phantom", "unanswered" })
+                Assert.Equal(0, root.GetProperty(zero).GetInt64());
+            var kill = Assert.Single(root.GetProperty("events").EnumerateArray());
+            Assert.Equal("node-kill node-2", kill.GetProperty("description").GetString());
+            Assert.Equal("node-kill node-2 at 15 s", root.GetProperty("failover_event").GetString());
+            Assert.InRange(root.GetProperty("failover_window_s").GetDouble(), 0, 5);
+            // The load went on through the kill: node-2's connections came back on the other nodes.
+            Assert.True(root.GetProperty("tps_achieved").GetDouble() >= 120, output);
+            foreach (var node in new[] { "node-1", "node-2", "node-3" })
+                Assert.Contains($" node {node} started", await File.ReadAllTextAsync(Path.Combine(_out, $"{node}.log")), StringComparison.Ordinal);
+        });
     }
 
     /// <summary>A failed check carries the rehearsal's own account of the run (its timeline and summary) with it.</summary>

@@ -36,6 +36,17 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public async Task The_failover_window_has_its_tile_only_when_measured()
+    {
+        Assert.DoesNotContain("Failover window", await WriteAndReadAsync(SampleReports.PeakDay()), StringComparison.Ordinal);
+        var html = await WriteAndReadAsync(SampleReports.PeakDay() with
+        {
+            FailoverWindow = new FailoverWindow(2.5, 15.25, "node-kill node-2 at 15 s", "411111******1234"),
+        });
+        Assert.Contains("<dt>Failover window</dt><dd>2.5 s<small>after node-kill node-2 at 15 s · card 411111******1234 from 15.3 s</small>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_chart_is_one_well_formed_svg()
     {
         var html = await WriteAndReadAsync(SampleReports.PeakDay());

@@ -110,6 +110,7 @@ internal static class SampleReports
             [
                 new ReconciliationFinding("lost", "ACQ1|T0001|000123|1128090100", "approved to the acquirer, not booked at bank-b"),
                 new ReconciliationFinding("unanswered", "ACQ1|T0002|000124|1128090101", "no answer within 30 s"),
-            ]);
+            ],
+            FailoverWindow: null);
     }
 }

@@ -21,10 +21,26 @@ public sealed class SummaryJsonTests
         [
             "scenario", "started", "duration_s", "sent", "approved", "declined", "timeouts", "errors", "unanswered",
             "lost", "duplicated", "phantom", "tps_target", "tps_achieved", "p50_ms", "p95_ms", "p99_ms", "p999_ms",
-            "max_ms", "capacity_tps", "bare_relay_tps", "switch_to_relay_ratio", "per_channel", "per_response_code", "slos",
+            "max_ms", "capacity_tps", "bare_relay_tps", "switch_to_relay_ratio", "failover_window_s", "failover_event", "per_channel", "per_response_code", "slos",
             "slo_passed", "machine", "events", "findings",
         ];
         Assert.Equal(expected, json.RootElement.EnumerateObject().Select(property => property.Name));
+    }
+
+    [Fact]
+    public async Task Summary_gives_the_failover_window_and_its_event_or_null_without_one()
+    {
+        using (var json = await WriteAndReadAsync(SampleReports.PeakDay()))
+        {
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("failover_window_s").ValueKind);
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("failover_event").ValueKind);
+        }
+        var failover = SampleReports.PeakDay() with { FailoverWindow = new FailoverWindow(2.71828, 15.2, "node-kill node-2 at 15 s", "411111******1234") };
+        using (var json = await WriteAndReadAsync(failover))
+        {
+            Assert.Equal(2.718, json.RootElement.GetProperty("failover_window_s").GetDouble());
+            Assert.Equal("node-kill node-2 at 15 s", json.RootElement.GetProperty("failover_event").GetString());
+        }
     }
 
     [Fact]
