@@ -105,6 +105,8 @@ public sealed class PaymentSwitch
     /// Decides an acquirer's request: the answer's response code, approval code and DE 54. Requests the switch
     /// does not handle get RC 12; a missing or malformed PAN RC 14; no decision in time RC 91 (retryable).
     /// </summary>
+    /// <exception cref="AccountUnreachableException">No account could be reached from this node (cut off from the
+    /// cluster): the request was not decided and must not be answered here.</exception>
     public async Task<AuthorizationResult> AuthorizeAsync(string acquirerId, IsoMessage request)
     {
         var key = TransactionKey.Of(acquirerId, request);
@@ -119,14 +121,14 @@ public sealed class PaymentSwitch
             var command = new Authorize(Protector.AccountKey(pan), key, original, kind, request, _options.Clock.GetUtcNow() + _options.AuthorizationTimeout);
             try
             {
-                return Answered(request, await AskAccountAsync(command, _options.AuthorizationTimeout).ConfigureAwait(false));
+                return Answered(request, await AskAccountAsync(command, _options.AuthorizationTimeout, key).ConfigureAwait(false));
             }
             catch (AskTimeoutException)
             {
                 // No decision in time: the account decides now (RC 91, journaled, reversed at the bank if it went
                 // there) or tells the decision it has, so the acquirer hears what the journal holds, never a guess.
                 Interlocked.Increment(ref _timeouts);
-                return Answered(request, await AskAccountAsync(new AnswerNow(command.AccountKey, command), AnswerNowTimeout).ConfigureAwait(false));
+                return Answered(request, await AskAccountAsync(new AnswerNow(command.AccountKey, command), AnswerNowTimeout, key).ConfigureAwait(false));
             }
         }
         catch (AskTimeoutException)
@@ -134,6 +136,10 @@ public sealed class PaymentSwitch
             // The account could not even answer that (its journal is down or stalled): the acquirer gets 91 and
             // repeats; the repeat gets whatever the account decides, which is 91 unless the bank approved in time.
             return Answered(request, new AuthorizationResult(key, ResponseCodes.IssuerUnavailable, null, null, "no decision in time"));
+        }
+        catch (AccountUnreachableException)
+        {
+            throw; // not answered: the listener closes the connection and the acquirer repeats through another node
         }
         catch
         {
@@ -144,28 +150,47 @@ public sealed class PaymentSwitch
 
     /// <summary>
     /// Asks the account, within <paramref name="timeout"/> in all. A message the cluster did not deliver (its shard was
-    /// moving: the node it went to died, or the region's buffer was full), or that a node took with it when it left the
-    /// cluster unanswered, is sent again after a pause, to wherever the shard is by then: both messages are idempotent
-    /// by transaction key, and the shard's new owner recovers whatever the lost node journaled. Timeouts are the caller's.
+    /// moving: the node it went to died), that a node took with it when it left the cluster unanswered, or whose decision
+    /// an owner that had just lost the shard could not journal, is sent again after a pause, to wherever the shard is
+    /// by then: both messages are idempotent by transaction key, and the shard's new owner recovers whatever the lost
+    /// node journaled. When no attempt got through before the timeout, <see cref="AccountUnreachableException"/>;
+    /// other timeouts are the caller's.
     /// </summary>
-    private async Task<AuthorizationResult> AskAccountAsync(object message, TimeSpan timeout)
+    private async Task<AuthorizationResult> AskAccountAsync(object message, TimeSpan timeout, string transactionKey)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        Exception? notDelivered = null; // every attempt so far failed before an account decided anything
         while (true)
         {
             var left = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+            if (left <= NotDeliveredPause && notDelivered is not null)
+                throw new AccountUnreachableException(transactionKey, notDelivered);
             if (left <= TimeSpan.Zero)
                 throw new AskTimeoutException(_accounts.Path, timeout);
             try
             {
                 return await _accounts.Ask<AuthorizationResult>(message, left, _system).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is RemoteDeliveryException or RemoteNodeLostException or ShardBufferFullException && left > NotDeliveredPause)
+            catch (Exception e) when (IsNotDecided(e))
             {
+                notDelivered = e;
                 await Task.Delay(NotDeliveredPause).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                notDelivered = null; // it may have been delivered: the caller asks for the decision
+                throw;
             }
         }
     }
+
+    /// <summary>
+    /// The message did not reach its account, or reached an owner that lost the shard before it journaled a decision
+    /// (its write was fenced, locally or on another node): nothing was decided, so asking again is safe.
+    /// </summary>
+    private static bool IsNotDecided(Exception e) =>
+        e is RemoteDeliveryException or RemoteNodeLostException or JournalFencedException
+        || e is RemoteException { TypeName: var type } && type == typeof(JournalFencedException).FullName;
 
     /// <summary>The pause before a message the cluster did not deliver is sent again (a shard changes owner in about this time).</summary>
     private static readonly TimeSpan NotDeliveredPause = TimeSpan.FromMilliseconds(200);

@@ -125,10 +125,13 @@ internal sealed class AccountActor : PersistentActor
     protected override void OnPersistFailure(Exception cause)
     {
         _log.LogError("{Account}: journal write failed, stopping the account: {Error}", _accountKey, cause.Message);
-        // Nothing is dropped silently: everyone waiting gets a retryable answer.
+        // Nothing is dropped silently: everyone waiting gets a retryable answer. A write refused because the account's
+        // shard moved is not an answer at all: the waiters ask again, and the new owner decides from the journal.
         foreach (var (key, pending) in _pending)
             foreach (var waiter in pending.Waiters)
-                waiter.Tell(new AuthorizationResult(key, ResponseCodes.SystemMalfunction, null, null, "journal unavailable"));
+                waiter.Tell(cause is JournalFencedException
+                    ? new Status.Failure(cause)
+                    : new AuthorizationResult(key, ResponseCodes.SystemMalfunction, null, null, "journal unavailable"));
     }
 
     private void Authorize(Authorize command)

@@ -213,6 +213,13 @@ internal sealed class AcquirerListener(AcquirerSettings settings, PaymentSwitch 
                 }
                 _writer.TryWrite(response, tpdu);
             }
+            catch (AccountUnreachableException error)
+            {
+                // Nothing was decided and nothing can be answered that the journal would hold: the acquirer sees the
+                // connection drop, as if this node had died, and repeats through another node.
+                listener._log.LogWarning("acquirer {Listener}: closing connection {Id}: {Error}", Settings.Name, connection.ConnectionId, error.Message);
+                connection.Abort();
+            }
             catch (Exception error)
             {
                 listener._log.LogError(error, "acquirer {Listener}: request {Request} failed", Settings.Name, request);

@@ -66,7 +66,11 @@ public sealed class PostgresJournal : EventJournal
         {
             _writer ??= await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             if (Fences(batch) is { } fences)
+            {
+                if (await TryWriteFencedBatchAsync(batch, fences, createdUnixMs, cancellationToken).ConfigureAwait(false))
+                    return null;
                 return await WriteFencedBatchAsync(batch, fences, createdUnixMs, cancellationToken).ConfigureAwait(false);
+            }
             await using (var transaction = await _writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -137,7 +141,41 @@ public sealed class PostgresJournal : EventJournal
     }
 
     /// <summary>
-    /// A batch with shard leases to check (a cluster's writes): the ordering lock and the lease check
+    /// The common case of a cluster's batch in one round trip: the ordering lock, the lease check and the insert of
+    /// every write, committed when every lease is current. False (rolled back, nothing stored) when a lease is stale or
+    /// a sequence number collides: <see cref="WriteFencedBatchAsync"/> then sorts the writes out.
+    /// </summary>
+    private async ValueTask<bool> TryWriteFencedBatchAsync(IReadOnlyList<AtomicWrite> batch, List<WriteFence> fences, long createdUnixMs, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _writer!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var stale = false;
+        try
+        {
+            await using var command = CreateBatch(_writer, transaction, batch, 0, batch.Count, createdUnixMs, withLock: true);
+            command.BatchCommands.Insert(1, Cluster.LeaseFence.CreateCommand(_schema.Options.Schema, fences));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            stale = (await Cluster.LeaseFence.ReadStaleAsync(reader, cancellationToken).ConfigureAwait(false)).Count > 0;
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        if (stale)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// A batch with shard leases to check (a cluster's writes) that could not go in one round trip: the ordering lock and the lease check
     /// (<see cref="Cluster.LeaseFence"/>, which holds the lease rows until the commit, so that a takeover waits for it)
     /// in one round trip, then the insert of the writes whose leases are current. A sequence conflict redoes the batch
     /// with a savepoint per write, as the unfenced path does.
