@@ -176,11 +176,6 @@ public sealed class PaymentSwitch
                 notDelivered = e;
                 await Task.Delay(NotDeliveredPause).ConfigureAwait(false);
             }
-            catch (AskTimeoutException)
-            {
-                notDelivered = null; // it may have been delivered: the caller asks for the decision
-                throw;
-            }
         }
     }
 

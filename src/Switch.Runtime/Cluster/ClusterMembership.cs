@@ -331,8 +331,7 @@ public sealed class ClusterMembership : IAsyncDisposable
                     var fence = new WriteFence(type, 0, lease.Epoch, _self.NodeId);
                     lock (_gate)
                     {
-                        if (_adopted.Count == 0 && _regions.Values.All(r => r.Owned.Count == 0))
-                            _servingUntil = Math.Max(_servingUntil, before + (long)(lease.Remaining - _safetyMargin).TotalMilliseconds);
+                        ServeFirstLease(before, lease);
                         _adopted[type] = (kind, member.NodeId, fence);
                     }
                     _log.LogWarning("node {Node} is {Status}: this node adopts its {Kind} state (epoch {Epoch})", member.NodeId, member.Status, kind, lease.Epoch);
@@ -539,13 +538,22 @@ public sealed class ClusterMembership : IAsyncDisposable
         var fence = new WriteFence(region.TypeName, shard, lease.Epoch, _self.NodeId);
         lock (_gate)
         {
-            if (region.Owned.Count == 0 && _regions.Values.All(r => r.Owned.Count == 0))
-                _servingUntil = Math.Max(_servingUntil, before + (long)(lease.Remaining - _safetyMargin).TotalMilliseconds);
+            ServeFirstLease(before, lease);
             region.Owned[shard] = fence;
             region.LastOwners[shard] = _self.NodeId;
         }
         _log.LogInformation("{Type} shard {Shard} acquired (epoch {Epoch})", region.TypeName, shard, lease.Epoch);
         return fence;
+    }
+
+    /// <summary>
+    /// Under the gate, before holding a newly acquired lease: when it is the only one, no renewal has set the serving
+    /// deadline for it yet, so the acquisition does (a later lease rides on the next renewal's deadline).
+    /// </summary>
+    private void ServeFirstLease(long before, ShardLease lease)
+    {
+        if (_adopted.Count == 0 && _regions.Values.All(r => r.Owned.Count == 0))
+            _servingUntil = Math.Max(_servingUntil, before + (long)(lease.Remaining - _safetyMargin).TotalMilliseconds);
     }
 
     private async Task HandOffAsync(RegionState region, int shard)

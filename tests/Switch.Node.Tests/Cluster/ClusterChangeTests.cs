@@ -21,6 +21,14 @@ public sealed class ClusterChangeTests
         await EndToEnd.AuthorizationTests.Eventually(() => load.Answers.Count >= target, seconds: 60);
     }
 
+    /// <summary>The load stops, its unanswered requests are repeated until answered, and everything is reconciled.</summary>
+    private static async Task StopAndReconcileAsync(ClusterNodes cluster, ClusterLoad load)
+    {
+        await load.StopAsync();
+        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
+        await cluster.AssertReconciledAsync(load.Answers);
+    }
+
     [Fact]
     public async Task A_node_that_leaves_gracefully_hands_its_shards_off_and_takes_some_again_when_it_rejoins()
     {
@@ -36,9 +44,7 @@ public sealed class ClusterChangeTests
         await cluster.StartNodeAsync("node-3", "dc-b");
         await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
         await MoreAnswersAsync(load, 200);
-        await load.StopAsync();
-        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
-        await cluster.AssertReconciledAsync(load.Answers);
+        await StopAndReconcileAsync(cluster, load);
     }
 
     [Fact]
@@ -54,9 +60,7 @@ public sealed class ClusterChangeTests
             await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
             await MoreAnswersAsync(load, 100);
         }
-        await load.StopAsync();
-        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
-        await cluster.AssertReconciledAsync(load.Answers);
+        await StopAndReconcileAsync(cluster, load);
     }
 
     [Fact]
@@ -69,9 +73,7 @@ public sealed class ClusterChangeTests
         await Task.WhenAll(cluster["node-1"].KillAsync(), cluster["node-2"].KillAsync());
         await cluster.WaitForBalanceAsync("node-3");
         await MoreAnswersAsync(load, 200);
-        await load.StopAsync();
-        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
-        await cluster.AssertReconciledAsync(load.Answers);
+        await StopAndReconcileAsync(cluster, load);
     }
 
     [Fact]
@@ -87,9 +89,7 @@ public sealed class ClusterChangeTests
         await cluster.WaitForBalanceAsync("node-1", "node-2", "node-3");
         await MoreAnswersAsync(load, 300);
         Assert.All(new[] { "node-1", "node-2", "node-3" }, node => Assert.False(cluster[node].HasExited, $"{node} exited"));
-        await load.StopAsync();
-        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
-        await cluster.AssertReconciledAsync(load.Answers);
+        await StopAndReconcileAsync(cluster, load);
     }
 
     [Fact]
@@ -106,9 +106,7 @@ public sealed class ClusterChangeTests
 
         await Task.WhenAll(cluster["node-1"].KillAsync(), cluster["node-2"].KillAsync());
         await MoreAnswersAsync(load, 200);
-        await load.StopAsync();
-        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
-        await cluster.AssertReconciledAsync(load.Answers);
+        await StopAndReconcileAsync(cluster, load);
     }
 
     [Fact]
@@ -134,8 +132,6 @@ public sealed class ClusterChangeTests
         await MoreAnswersAsync(load, 100);
         await ownership.CancelAsync();
         Assert.Empty(await twice);
-        await load.StopAsync();
-        await load.RepeatUnansweredAsync(cluster.LiveAcquirers);
-        await cluster.AssertReconciledAsync(load.Answers);
+        await StopAndReconcileAsync(cluster, load);
     }
 }

@@ -82,15 +82,6 @@ public sealed class ClusterFailoverTests
         Assert.Equal(ClusterNodes.Shards, after.Count);
 
         // The journal holds every answer the acquirer got, each transaction decided once.
-        var decided = await cluster.DecisionsAsync();
-        var byKey = decided.GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.ToList());
-        Assert.All(byKey, pair => Assert.Single(pair.Value));
-        foreach (var (key, answer) in answers)
-        {
-            if (answer.ResponseCode != ResponseCodes.Approved)
-                continue;
-            Assert.True(byKey.TryGetValue(key, out var events), $"the approval of {key} is not in the journal");
-            Assert.Equal(ResponseCodes.Approved, events![0].ResponseCode);
-        }
+        await cluster.AssertReconciledAsync(answers);
     }
 }

@@ -98,41 +98,34 @@ internal sealed class ClusterNodes : IAsyncDisposable
         return node;
     }
 
-    /// <summary>The owner of every account shard whose lease is current, by shard.</summary>
-    public async Task<Dictionary<int, string>> OwnersAsync()
+    /// <summary>Runs <paramref name="sql"/> on the cluster's database and reads every row with <paramref name="read"/>.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, object[]? parameters = null, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT shard_id, owner_node_id FROM shard_leases WHERE entity_type = 'account' AND owner_node_id IS NOT NULL AND expires_at > now()", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var owners = new Dictionary<int, string>();
-        while (await reader.ReadAsync())
-            owners[reader.GetInt32(0)] = reader.GetString(1);
-        return owners;
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters ?? [])
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(read(reader));
+        return rows;
     }
+
+    /// <summary>The owner of every account shard whose lease is current, by shard.</summary>
+    public async Task<Dictionary<int, string>> OwnersAsync() =>
+        (await QueryAsync("SELECT shard_id, owner_node_id FROM shard_leases WHERE entity_type = 'account' AND owner_node_id IS NOT NULL AND expires_at > now()",
+            r => (Shard: r.GetInt32(0), Owner: r.GetString(1)))).ToDictionary(o => o.Shard, o => o.Owner);
 
     /// <summary>The journal's events of <paramref name="persistenceId"/> with manifest <paramref name="manifest"/>.</summary>
-    public async Task<long> EventsAsync(string persistenceId, string manifest)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM journal WHERE persistence_id = $1 AND manifest = $2", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = persistenceId });
-        command.Parameters.Add(new NpgsqlParameter { Value = manifest });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task<long> EventsAsync(string persistenceId, string manifest) =>
+        (await QueryAsync("SELECT count(*) FROM journal WHERE persistence_id = $1 AND manifest = $2", r => r.GetInt64(0), [persistenceId, manifest])).Single();
 
     /// <summary>The current owner of a lease (null when released or expired).</summary>
-    public async Task<string?> LeaseOwnerAsync(string entityType, int shardId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT owner_node_id FROM shard_leases WHERE entity_type = $1 AND shard_id = $2 AND expires_at > now()", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = entityType });
-        command.Parameters.Add(new NpgsqlParameter { Value = shardId });
-        return await command.ExecuteScalarAsync() as string;
-    }
+    public async Task<string?> LeaseOwnerAsync(string entityType, int shardId) =>
+        (await QueryAsync("SELECT owner_node_id FROM shard_leases WHERE entity_type = $1 AND shard_id = $2 AND expires_at > now()",
+            r => r.IsDBNull(0) ? null : r.GetString(0), [entityType, shardId])).SingleOrDefault();
 
     /// <summary>
     /// Polls the account leases until cancelled: an epoch names one owner for ever, so the same shard and epoch seen
@@ -146,20 +139,13 @@ internal sealed class ClusterNodes : IAsyncDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                await using (var connection = new NpgsqlConnection(ConnectionString))
+                var leases = await QueryAsync("SELECT shard_id, epoch, owner_node_id FROM shard_leases WHERE entity_type = 'account' AND owner_node_id IS NOT NULL",
+                    r => (Key: (r.GetInt32(0), r.GetInt64(1)), Owner: r.GetString(2)), cancellationToken: cancellationToken);
+                foreach (var (key, owner) in leases)
                 {
-                    await connection.OpenAsync(cancellationToken);
-                    await using var command = new NpgsqlCommand(
-                        "SELECT shard_id, epoch, owner_node_id FROM shard_leases WHERE entity_type = 'account' AND owner_node_id IS NOT NULL", connection);
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        var key = (reader.GetInt32(0), reader.GetInt64(1));
-                        var owner = reader.GetString(2);
-                        if (seen.TryGetValue(key, out var before) && before != owner)
-                            doubled.Add($"shard {key.Item1} epoch {key.Item2}: {before} and {owner}");
-                        seen[key] = owner;
-                    }
+                    if (seen.TryGetValue(key, out var before) && before != owner)
+                        doubled.Add($"shard {key.Item1} epoch {key.Item2}: {before} and {owner}");
+                    seen[key] = owner;
                 }
                 await Task.Delay(50, cancellationToken);
             }
@@ -171,14 +157,8 @@ internal sealed class ClusterNodes : IAsyncDisposable
     }
 
     /// <summary>The leases that name <paramref name="nodeId"/> as owner, expired or not.</summary>
-    public async Task<long> LeasesHeldAsync(string nodeId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM shard_leases WHERE owner_node_id = $1", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = nodeId });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task<long> LeasesHeldAsync(string nodeId) =>
+        (await QueryAsync("SELECT count(*) FROM shard_leases WHERE owner_node_id = $1", r => r.GetInt64(0), [nodeId])).Single();
 
     /// <summary>Waits until every shard has a current owner and each node in <paramref name="nodes"/> owns some.</summary>
     public async Task WaitForBalanceAsync(params string[] nodes)
@@ -196,17 +176,11 @@ internal sealed class ClusterNodes : IAsyncDisposable
     }
 
     /// <summary>Every decision in the journal.</summary>
-    public async Task<List<TransactionDecided>> DecisionsAsync()
+    public Task<List<TransactionDecided>> DecisionsAsync()
     {
         var serializer = PaymentSwitch.Serializer();
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT manifest, payload FROM journal WHERE manifest = 'account.transaction-decided.v1' ORDER BY ordering", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var decided = new List<TransactionDecided>();
-        while (await reader.ReadAsync())
-            decided.Add((TransactionDecided)serializer.Deserialize(reader.GetString(0), (byte[])reader[1]));
-        return decided;
+        return QueryAsync("SELECT manifest, payload FROM journal WHERE manifest = 'account.transaction-decided.v1' ORDER BY ordering",
+            r => (TransactionDecided)serializer.Deserialize(r.GetString(0), (byte[])r[1]));
     }
 
     public static int ShardOf(string accountKey) => ShardHash.ShardOf(accountKey, Shards);
