@@ -279,6 +279,16 @@ public abstract class EventJournal : IAsyncDisposable
     }
 
     /// <summary>Starts the writer loop; the backend calls it once its schema is ready.</summary>
+    /// <summary>
+    /// True when the backend's <see cref="WriteBatchAsync"/> does its exclusive part (the transaction) before it first
+    /// yields and only then waits for durability: the loop then starts the next transaction while earlier ones are
+    /// still being made durable, up to <see cref="MaxCommitsInFlight"/> of them. A write still completes only when
+    /// its transaction is durable.
+    /// </summary>
+    private protected virtual bool PipelinesCommits => false;
+
+    private const int MaxCommitsInFlight = 4;
+
     private protected void StartWriter() => _writer = Task.Run(RunWriterAsync);
 
     // ---- the writer loop -------------------------------------------------------------------------------------
@@ -291,6 +301,7 @@ public abstract class EventJournal : IAsyncDisposable
         PendingWrite? carry = null;
         var windowTicks = (long)(_options.BatchWindow.TotalSeconds * Stopwatch.Frequency);
         CancellationTokenSource? windowTimer = null;
+        var inFlight = new Queue<Task>();
         while (true)
         {
             if (carry is null && !reader.TryPeek(out _))
@@ -329,21 +340,25 @@ public abstract class EventJournal : IAsyncDisposable
             }
             if (batch.Count > 0)
             {
-                try
+                var commit = CommitGuardedAsync(batch, writes, events);
+                if (PipelinesCommits)
                 {
-                    await CommitAsync(batch, writes, events).ConfigureAwait(false);
+                    inFlight.Enqueue(commit);
+                    batch = [];
+                    writes = [];
+                    while (inFlight.Count > MaxCommitsInFlight || (inFlight.Count > 0 && inFlight.Peek().IsCompleted))
+                        await inFlight.Dequeue().ConfigureAwait(false);
                 }
-                catch (Exception bug)
+                else
                 {
-                    // Never let the loop die: every later write would wait for its timeout.
-                    _logger.LogError(bug, "{Store}: the writer loop failed unexpectedly", Name);
-                    foreach (var pending in batch)
-                        pending.TrySetException(new JournalUnavailableException(Name, $"the writer failed unexpectedly: {bug.Message}", bug));
+                    await commit.ConfigureAwait(false);
+                    batch.Clear();
+                    writes.Clear();
                 }
-                batch.Clear();
-                writes.Clear();
             }
         }
+        while (inFlight.Count > 0)
+            await inFlight.Dequeue().ConfigureAwait(false);
         windowTimer?.Dispose();
 
         void Fill(ref PendingWrite? carried, ref int events)
@@ -372,6 +387,21 @@ public abstract class EventJournal : IAsyncDisposable
                 writes.Add(next.Write);
                 events += size;
             }
+        }
+    }
+
+    private async Task CommitGuardedAsync(List<PendingWrite> batch, List<AtomicWrite> writes, int events)
+    {
+        try
+        {
+            await CommitAsync(batch, writes, events).ConfigureAwait(false);
+        }
+        catch (Exception bug)
+        {
+            // Never let the loop die: every later write would wait for its timeout.
+            _logger.LogError(bug, "{Store}: the writer loop failed unexpectedly", Name);
+            foreach (var pending in batch)
+                pending.TrySetException(new JournalUnavailableException(Name, $"the writer failed unexpectedly: {bug.Message}", bug));
         }
     }
 

@@ -50,11 +50,16 @@ public sealed class SqliteJournal : EventJournal
 
     // ---- writes ----------------------------------------------------------------------------------------------
 
+    private protected override bool PipelinesCommits => true;
+
     private protected override ValueTask<WriteRejection[]?> WriteBatchAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken)
     {
+        Writer writer;
+        WriteRejection[]? rejected;
         try
         {
-            return ValueTask.FromResult(WriteBatch(batch, createdUnixMs, cancellationToken));
+            writer = _writer ??= new Writer(_schema);
+            rejected = WriteBatch(writer, batch, createdUnixMs, cancellationToken);
         }
         catch (Exception error)
         {
@@ -63,21 +68,22 @@ public sealed class SqliteJournal : EventJournal
             _writer = null;
             return ValueTask.FromException<WriteRejection[]?>(error);
         }
+        return writer.Sync is { } sync ? AwaitSyncAsync(sync.SyncAsync(), rejected) : ValueTask.FromResult(rejected);
     }
 
-    private WriteRejection[]? WriteBatch(IReadOnlyList<AtomicWrite> batch, long created, CancellationToken cancellationToken)
+    private static async ValueTask<WriteRejection[]?> AwaitSyncAsync(Task synced, WriteRejection[]? rejected)
     {
-        var writer = _writer ??= new Writer(_schema);
+        await synced.ConfigureAwait(false);
+        return rejected;
+    }
+
+    private WriteRejection[]? WriteBatch(Writer writer, IReadOnlyList<AtomicWrite> batch, long created, CancellationToken cancellationToken)
+    {
         using (var transaction = writer.Begin())
         {
             try
             {
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if ((i & 63) == 63)
-                        cancellationToken.ThrowIfCancellationRequested();
-                    writer.Insert(batch[i], created, DefaultWriterId);
-                }
+                writer.InsertAll(batch, created, DefaultWriterId, cancellationToken);
             }
             catch (SqliteException error) when (SqliteSchema.IsSequenceConflict(error))
             {
@@ -127,30 +133,57 @@ public sealed class SqliteJournal : EventJournal
     }
 
     /// <summary>
-    /// The writer loop's connection and its two statements, prepared once and bound through SQLitePCL directly
-    /// (no boxing, no per-call parameter lookup, payloads bound from their memory without a copy).
+    /// The writer loop's connection and its statements, prepared once and bound through SQLitePCL directly (no
+    /// boxing, no per-call parameter lookup, payloads bound from their memory without a copy). Events go in as
+    /// multi-row INSERTs of up to <see cref="RowsPerInsert"/> rows: SQLite's per-statement work (cursors, the
+    /// AUTOINCREMENT bookkeeping, the statement's start and end) is then paid once per chunk instead of once per event.
     /// </summary>
     private sealed class Writer : IDisposable
     {
+        private const int RowsPerInsert = 32;
+        private const int ColumnsPerRow = 7;
+
         private readonly SqliteConnection _connection;
         private readonly sqlite3 _db;
-        private readonly sqlite3_stmt _insertEvent, _insertTag;
+        private readonly string _journal;
+        private readonly sqlite3_stmt?[] _insertEvents = new sqlite3_stmt?[RowsPerInsert + 1]; // by row count
+        private readonly sqlite3_stmt _insertTag;
+        private readonly List<(AtomicWrite Write, NewEvent Event)> _rows = new(capacity: 1024);
+        private byte[] _arena = GC.AllocateUninitializedArray<byte>(64 * 1024, pinned: true); // the bound bytes of one INSERT
 
         internal Writer(SqliteSchema schema)
         {
             _connection = schema.Open();
             _connection.DefaultTimeout = schema.WriteTimeoutSeconds;
+            if (schema.Options.Synchronous == SqliteSynchronous.Full)
+            {
+                // Durable at acknowledgement all the same: the commit does not wait for the sync, the write does.
+                SqliteSchema.Execute(_connection, "PRAGMA synchronous = NORMAL");
+                Sync = new WalSync(schema.FullPath);
+            }
             SqliteSchema.Execute(_connection, $"PRAGMA wal_autocheckpoint = {schema.Options.CheckpointPages}");
-            SqliteSchema.Execute(_connection, "PRAGMA cache_size = -65536"); // 64 MiB: the index pages of the active persistence ids stay cached
             _db = _connection.Handle!;
-            _insertEvent = Prepare($"INSERT INTO {schema.Journal} (persistence_id, sequence_number, deleted, created, manifest, payload, writer_id, tags) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)");
+            _journal = schema.Journal;
             _insertTag = Prepare($"INSERT INTO {schema.Tags} (ordering_id, tag, persistence_id, sequence_nr) VALUES (?1, ?2, ?3, ?4)");
         }
 
         private sqlite3_stmt Prepare(string sql)
         {
-            Check(raw.sqlite3_prepare_v2(_db, sql, out var statement));
+            Check(raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement));
             return statement;
+        }
+
+        private sqlite3_stmt InsertEvents(int rows)
+        {
+            if (_insertEvents[rows] is { } prepared)
+                return prepared;
+            var sql = new StringBuilder($"INSERT INTO {_journal} (persistence_id, sequence_number, deleted, created, manifest, payload, writer_id, tags) VALUES ");
+            for (var row = 0; row < rows; row++)
+            {
+                var p = row * ColumnsPerRow;
+                sql.Append(row == 0 ? "" : ", ").Append($"(?{p + 1}, ?{p + 2}, 0, ?{p + 3}, ?{p + 4}, ?{p + 5}, ?{p + 6}, ?{p + 7})");
+            }
+            return _insertEvents[rows] = Prepare(sql.ToString());
         }
 
         private void Check(int rc)
@@ -159,38 +192,117 @@ public sealed class SqliteJournal : EventJournal
                 throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(_db));
         }
 
+        /// <summary>Syncs the write-ahead log after commits; null when commits are not synced (<see cref="SqliteSynchronous.Normal"/>).</summary>
+        internal WalSync? Sync { get; }
+
         internal SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
 
+        /// <summary>Inserts every event of the batch, in order.</summary>
+        internal void InsertAll(IReadOnlyList<AtomicWrite> batch, long created, string defaultWriterId, CancellationToken cancellationToken)
+        {
+            var rows = _rows;
+            rows.Clear();
+            foreach (var write in batch)
+            {
+                foreach (var e in write.Events)
+                    rows.Add((write, e));
+            }
+            for (var start = 0; start < rows.Count; start += RowsPerInsert)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                InsertRows(start, Math.Min(RowsPerInsert, rows.Count - start), created, defaultWriterId);
+            }
+            rows.Clear();
+        }
+
+        /// <summary>Inserts the events of one write (the savepoint-per-write path after a conflict).</summary>
         internal void Insert(AtomicWrite write, long created, string defaultWriterId)
         {
-            var pid = write.PersistenceId;
-            var writerId = write.WriterId ?? defaultWriterId;
+            var rows = _rows;
+            rows.Clear();
             foreach (var e in write.Events)
+                rows.Add((write, e));
+            for (var start = 0; start < rows.Count; start += RowsPerInsert)
+                InsertRows(start, Math.Min(RowsPerInsert, rows.Count - start), created, defaultWriterId);
+            rows.Clear();
+        }
+
+        private unsafe void InsertRows(int start, int count, long created, string defaultWriterId)
+        {
+            var statement = InsertEvents(count);
+            var handle = statement.DangerousGetHandle();
+            var size = 0;
+            for (var row = 0; row < count; row++)
             {
-                var statement = _insertEvent;
-                raw.sqlite3_bind_text(statement, 1, pid);
-                raw.sqlite3_bind_int64(statement, 2, e.SequenceNumber);
-                raw.sqlite3_bind_int64(statement, 3, created);
-                raw.sqlite3_bind_text(statement, 4, e.Manifest);
-                raw.sqlite3_bind_blob(statement, 5, e.Payload.Span);
-                raw.sqlite3_bind_text(statement, 6, writerId);
-                if (e.Tags.Count == 0)
-                    raw.sqlite3_bind_null(statement, 7);
-                else
-                    raw.sqlite3_bind_text(statement, 7, Tagging.Join(e.Tags));
-                Step(statement);
-                if (e.Tags.Count == 0)
-                    continue;
-                var ordering = raw.sqlite3_last_insert_rowid(_db);
+                var (write, e) = _rows[start + row];
+                size += Encoding.UTF8.GetMaxByteCount(write.PersistenceId.Length + e.Manifest.Length + (write.WriterId ?? defaultWriterId).Length)
+                    + e.Payload.Length + (e.Tags.Count == 0 ? 0 : Encoding.UTF8.GetMaxByteCount(Tagging.Join(e.Tags)!.Length));
+            }
+            if (_arena.Length < size)
+                _arena = GC.AllocateUninitializedArray<byte>(Math.Max(size, _arena.Length * 2), pinned: true);
+            var tagged = false;
+            fixed (byte* arena = _arena)
+            {
+                var used = 0;
+                for (var row = 0; row < count; row++)
+                {
+                    var (write, e) = _rows[start + row];
+                    var p = row * ColumnsPerRow;
+                    Bind(SqliteNative.BindText(handle, p + 1, arena + used, Utf8(write.PersistenceId, ref used)));
+                    Bind(SqliteNative.BindInt64(handle, p + 2, e.SequenceNumber));
+                    Bind(SqliteNative.BindInt64(handle, p + 3, created));
+                    Bind(SqliteNative.BindText(handle, p + 4, arena + used, Utf8(e.Manifest, ref used)));
+                    var payload = e.Payload.Span;
+                    payload.CopyTo(_arena.AsSpan(used));
+                    Bind(SqliteNative.BindBlob(handle, p + 5, arena + used, payload.Length));
+                    used += payload.Length;
+                    Bind(SqliteNative.BindText(handle, p + 6, arena + used, Utf8(write.WriterId ?? defaultWriterId, ref used)));
+                    if (e.Tags.Count == 0)
+                    {
+                        Bind(SqliteNative.BindNull(handle, p + 7));
+                    }
+                    else
+                    {
+                        Bind(SqliteNative.BindText(handle, p + 7, arena + used, Utf8(Tagging.Join(e.Tags)!, ref used)));
+                        tagged = true;
+                    }
+                }
+                var rc = SqliteNative.Step(handle);
+                var error = rc == raw.SQLITE_DONE ? null : new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(_db));
+                SqliteNative.Reset(handle);
+                if (error is not null)
+                    throw error;
+            }
+            if (!tagged)
+                return;
+            // The rows of one INSERT take consecutive orderings in VALUES order (each is the table's highest + 1), so
+            // the last insert rowid gives every row's ordering.
+            var first = raw.sqlite3_last_insert_rowid(_db) - count + 1;
+            for (var row = 0; row < count; row++)
+            {
+                var (write, e) = _rows[start + row];
                 foreach (var tag in e.Tags)
                 {
-                    raw.sqlite3_bind_int64(_insertTag, 1, ordering);
+                    raw.sqlite3_bind_int64(_insertTag, 1, first + row);
                     raw.sqlite3_bind_text(_insertTag, 2, tag);
-                    raw.sqlite3_bind_text(_insertTag, 3, pid);
+                    raw.sqlite3_bind_text(_insertTag, 3, write.PersistenceId);
                     raw.sqlite3_bind_int64(_insertTag, 4, e.SequenceNumber);
                     Step(_insertTag);
                 }
             }
+
+            int Utf8(string text, ref int used)
+            {
+                var length = Encoding.UTF8.GetBytes(text, _arena.AsSpan(used));
+                used += length;
+                return length;
+            }
+        }
+
+        private void Bind(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+                throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(_db));
         }
 
         private void Step(sqlite3_stmt statement)
@@ -208,7 +320,9 @@ public sealed class SqliteJournal : EventJournal
 
         public void Dispose()
         {
-            _insertEvent.Dispose();
+            Sync?.Dispose();
+            foreach (var statement in _insertEvents)
+                statement?.Dispose();
             _insertTag.Dispose();
             _connection.Dispose();
         }
