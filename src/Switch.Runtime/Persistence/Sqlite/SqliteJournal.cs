@@ -153,7 +153,7 @@ public sealed class SqliteJournal : EventJournal
 
         internal Writer(SqliteSchema schema)
         {
-            _connection = schema.Open();
+            _connection = schema.OpenWriter();
             _connection.DefaultTimeout = schema.WriteTimeoutSeconds;
             if (schema.Options.Synchronous == SqliteSynchronous.Full)
             {

@@ -20,7 +20,7 @@ internal static unsafe class SqliteNative
 
     static SqliteNative()
     {
-        var library = NativeLibrary.Load("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly, null);
+        var library = Library = NativeLibrary.Load("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly, null);
         BindInt64Fn = (delegate* unmanaged<nint, int, long, int>)NativeLibrary.GetExport(library, "sqlite3_bind_int64");
         BindNullFn = (delegate* unmanaged<nint, int, int>)NativeLibrary.GetExport(library, "sqlite3_bind_null");
         BindTextFn = (delegate* unmanaged<nint, int, byte*, int, nint, int>)NativeLibrary.GetExport(library, "sqlite3_bind_text");
@@ -29,6 +29,9 @@ internal static unsafe class SqliteNative
         ResetFn = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(library, "sqlite3_reset");
         LastInsertRowIdFn = (delegate* unmanaged<nint, long>)NativeLibrary.GetExport(library, "sqlite3_last_insert_rowid");
     }
+
+    /// <summary>The e_sqlite3 library SQLitePCL uses.</summary>
+    internal static nint Library { get; }
 
     /// <summary>SQLITE_STATIC: SQLite reads the bound bytes in place until the statement is stepped and reset.</summary>
     private const nint Static = 0;

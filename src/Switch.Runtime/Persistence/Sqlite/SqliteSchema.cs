@@ -30,6 +30,12 @@ internal sealed class SqliteSchema
             Pooling = true,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.ReadTimeout.TotalSeconds)), // how long a locked database is retried
         }.ToString();
+        WriterConnectionString = new SqliteConnectionStringBuilder(ConnectionString)
+        {
+            // The URI form names the VFS: the writer's log writes are gathered per transaction (WalGatheringVfs).
+            DataSource = "file:" + FullPath.Replace("%", "%25").Replace("?", "%3f").Replace("#", "%23") + "?vfs=" + WalGatheringVfs.Name,
+            Pooling = false,
+        }.ToString();
         Scope = "switch.persistence:" + options.JournalTable;
     }
 
@@ -41,6 +47,9 @@ internal sealed class SqliteSchema
     internal string FullPath { get; }
 
     internal string ConnectionString { get; }
+
+    /// <summary>The journal writer's connection: through <see cref="WalGatheringVfs"/>, not pooled.</summary>
+    internal string WriterConnectionString { get; }
 
     internal string Journal { get; }
 
@@ -94,9 +103,18 @@ internal sealed class SqliteSchema
     };
 
     /// <summary>Opens a connection with this store's settings (WAL, sync level).</summary>
-    internal SqliteConnection Open()
+    internal SqliteConnection Open() => Open(ConnectionString);
+
+    /// <summary>Opens the journal writer's connection.</summary>
+    internal SqliteConnection OpenWriter()
     {
-        var connection = new SqliteConnection(ConnectionString);
+        WalGatheringVfs.EnsureRegistered();
+        return Open(WriterConnectionString);
+    }
+
+    private SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
