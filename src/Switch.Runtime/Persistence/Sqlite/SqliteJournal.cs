@@ -147,7 +147,7 @@ public sealed class SqliteJournal : EventJournal
         private readonly sqlite3 _db;
         private readonly string _journal;
         private readonly sqlite3_stmt?[] _insertEvents = new sqlite3_stmt?[RowsPerInsert + 1]; // by row count
-        private readonly sqlite3_stmt _insertTag;
+        private readonly sqlite3_stmt _insertEvent, _insertTag;
         private readonly List<(AtomicWrite Write, NewEvent Event)> _rows = new(capacity: 1024);
         private byte[] _arena = GC.AllocateUninitializedArray<byte>(64 * 1024, pinned: true); // the bound bytes of one INSERT
 
@@ -164,6 +164,7 @@ public sealed class SqliteJournal : EventJournal
             SqliteSchema.Execute(_connection, $"PRAGMA wal_autocheckpoint = {schema.Options.CheckpointPages}");
             _db = _connection.Handle!;
             _journal = schema.Journal;
+            _insertEvent = Prepare(InsertEventsSql("INSERT", 1));
             _insertTag = Prepare($"INSERT INTO {schema.Tags} (ordering_id, tag, persistence_id, sequence_nr) VALUES (?1, ?2, ?3, ?4)");
         }
 
@@ -173,17 +174,22 @@ public sealed class SqliteJournal : EventJournal
             return statement;
         }
 
-        private sqlite3_stmt InsertEvents(int rows)
+        /// <summary>
+        /// The batch's INSERT of <paramref name="rows"/> rows. OR ROLLBACK: a conflict ends the whole transaction, which
+        /// the batch redoes write by write anyway, so SQLite needs no statement journal (a temporary file it would
+        /// otherwise write the old content of every changed page to, for undoing one statement of several rows).
+        /// </summary>
+        private sqlite3_stmt InsertEvents(int rows) => _insertEvents[rows] ??= Prepare(InsertEventsSql("INSERT OR ROLLBACK", rows));
+
+        private string InsertEventsSql(string insert, int rows)
         {
-            if (_insertEvents[rows] is { } prepared)
-                return prepared;
-            var sql = new StringBuilder($"INSERT INTO {_journal} (persistence_id, sequence_number, deleted, created, manifest, payload, writer_id, tags) VALUES ");
+            var sql = new StringBuilder($"{insert} INTO {_journal} (persistence_id, sequence_number, deleted, created, manifest, payload, writer_id, tags) VALUES ");
             for (var row = 0; row < rows; row++)
             {
                 var p = row * ColumnsPerRow;
                 sql.Append(row == 0 ? "" : ", ").Append($"(?{p + 1}, ?{p + 2}, 0, ?{p + 3}, ?{p + 4}, ?{p + 5}, ?{p + 6}, ?{p + 7})");
             }
-            return _insertEvents[rows] = Prepare(sql.ToString());
+            return sql.ToString();
         }
 
         private void Check(int rc)
@@ -210,26 +216,29 @@ public sealed class SqliteJournal : EventJournal
             for (var start = 0; start < rows.Count; start += RowsPerInsert)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                InsertRows(start, Math.Min(RowsPerInsert, rows.Count - start), created, defaultWriterId);
+                var count = Math.Min(RowsPerInsert, rows.Count - start);
+                InsertRows(InsertEvents(count), start, count, created, defaultWriterId);
             }
             rows.Clear();
         }
 
-        /// <summary>Inserts the events of one write (the savepoint-per-write path after a conflict).</summary>
+        /// <summary>
+        /// Inserts the events of one write, one row per INSERT whose conflict ends only the statement (the
+        /// savepoint-per-write path after a conflict).
+        /// </summary>
         internal void Insert(AtomicWrite write, long created, string defaultWriterId)
         {
             var rows = _rows;
             rows.Clear();
             foreach (var e in write.Events)
                 rows.Add((write, e));
-            for (var start = 0; start < rows.Count; start += RowsPerInsert)
-                InsertRows(start, Math.Min(RowsPerInsert, rows.Count - start), created, defaultWriterId);
+            for (var row = 0; row < rows.Count; row++)
+                InsertRows(_insertEvent, row, 1, created, defaultWriterId);
             rows.Clear();
         }
 
-        private unsafe void InsertRows(int start, int count, long created, string defaultWriterId)
+        private unsafe void InsertRows(sqlite3_stmt statement, int start, int count, long created, string defaultWriterId)
         {
-            var statement = InsertEvents(count);
             var handle = statement.DangerousGetHandle();
             var size = 0;
             for (var row = 0; row < count; row++)
@@ -323,6 +332,7 @@ public sealed class SqliteJournal : EventJournal
             Sync?.Dispose();
             foreach (var statement in _insertEvents)
                 statement?.Dispose();
+            _insertEvent.Dispose();
             _insertTag.Dispose();
             _connection.Dispose();
         }
