@@ -74,10 +74,15 @@ public abstract partial record PersistenceOptions
 /// <summary>How hard SQLite syncs the write-ahead log at commit (PRAGMA synchronous).</summary>
 public enum SqliteSynchronous
 {
-    /// <summary>The WAL is synced at every commit: a committed write survives a power loss. The default.</summary>
+    /// <summary>
+    /// A write is acknowledged only after the WAL holding its commit is synced: it survives a power loss. The default.
+    /// The writer does not wait for the sync: it commits the next batch meanwhile, and one sync covers every commit
+    /// made before it started. A committed batch is visible to queries for the length of its sync before it is
+    /// acknowledged (a power loss in that window loses it, and its writers are told nothing was confirmed).
+    /// </summary>
     Full,
 
-    /// <summary>The WAL is synced at checkpoints only: survives a process crash, may lose the last commits on a power loss.</summary>
+    /// <summary>The WAL is synced at checkpoints only: a write acknowledged at commit survives a process crash, may be lost on a power loss.</summary>
     Normal,
 }
 
