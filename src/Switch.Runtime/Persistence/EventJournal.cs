@@ -278,7 +278,6 @@ public abstract class EventJournal : IAsyncDisposable
     {
     }
 
-    /// <summary>Starts the writer loop; the backend calls it once its schema is ready.</summary>
     /// <summary>
     /// True when the backend's <see cref="WriteBatchAsync"/> does its exclusive part (the transaction) before it first
     /// yields and only then waits for durability: the loop then starts the next transaction while earlier ones are
@@ -289,6 +288,7 @@ public abstract class EventJournal : IAsyncDisposable
 
     private const int MaxCommitsInFlight = 4;
 
+    /// <summary>Starts the writer loop; the backend calls it once its schema is ready.</summary>
     private protected void StartWriter() => _writer = Task.Run(RunWriterAsync);
 
     // ---- the writer loop -------------------------------------------------------------------------------------

@@ -257,22 +257,19 @@ public sealed class SqliteJournal : EventJournal
                 {
                     var (write, e) = _rows[start + row];
                     var p = row * ColumnsPerRow;
-                    Bind(SqliteNative.BindText(handle, p + 1, arena + used, Utf8(write.PersistenceId, ref used)));
+                    BindText(handle, p + 1, write.PersistenceId, arena, ref used);
                     Bind(SqliteNative.BindInt64(handle, p + 2, e.SequenceNumber));
                     Bind(SqliteNative.BindInt64(handle, p + 3, created));
-                    Bind(SqliteNative.BindText(handle, p + 4, arena + used, Utf8(e.Manifest, ref used)));
-                    var payload = e.Payload.Span;
-                    payload.CopyTo(_arena.AsSpan(used));
-                    Bind(SqliteNative.BindBlob(handle, p + 5, arena + used, payload.Length));
-                    used += payload.Length;
-                    Bind(SqliteNative.BindText(handle, p + 6, arena + used, Utf8(write.WriterId ?? defaultWriterId, ref used)));
+                    BindText(handle, p + 4, e.Manifest, arena, ref used);
+                    BindBlob(handle, p + 5, e.Payload.Span, arena, ref used);
+                    BindText(handle, p + 6, write.WriterId ?? defaultWriterId, arena, ref used);
                     if (e.Tags.Count == 0)
                     {
                         Bind(SqliteNative.BindNull(handle, p + 7));
                     }
                     else
                     {
-                        Bind(SqliteNative.BindText(handle, p + 7, arena + used, Utf8(Tagging.Join(e.Tags)!, ref used)));
+                        BindText(handle, p + 7, Tagging.Join(e.Tags)!, arena, ref used);
                         tagged = true;
                     }
                 }
@@ -299,13 +296,22 @@ public sealed class SqliteJournal : EventJournal
                     Step(_insertTag);
                 }
             }
+        }
 
-            int Utf8(string text, ref int used)
-            {
-                var length = Encoding.UTF8.GetBytes(text, _arena.AsSpan(used));
-                used += length;
-                return length;
-            }
+        /// <summary>Copies <paramref name="text"/> as UTF-8 into the arena at <paramref name="used"/> and binds it there.</summary>
+        private unsafe void BindText(nint statement, int index, string text, byte* arena, ref int used)
+        {
+            var length = Encoding.UTF8.GetBytes(text, _arena.AsSpan(used));
+            Bind(SqliteNative.BindText(statement, index, arena + used, length));
+            used += length;
+        }
+
+        /// <summary>Copies <paramref name="bytes"/> into the arena at <paramref name="used"/> and binds them there.</summary>
+        private unsafe void BindBlob(nint statement, int index, ReadOnlySpan<byte> bytes, byte* arena, ref int used)
+        {
+            bytes.CopyTo(_arena.AsSpan(used));
+            Bind(SqliteNative.BindBlob(statement, index, arena + used, bytes.Length));
+            used += bytes.Length;
         }
 
         private void Bind(int rc)
