@@ -252,7 +252,10 @@ public sealed class ShardRegionTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 100), gots.Select(g => (int)g.Body));
         var first = stopping.Incarnation;
         Assert.All(gots.Where(g => (int)g.Body >= 50), g => Assert.NotEqual(first, g.Incarnation));
-        Assert.Equal(Enumerable.Range(1, 50), gots.Where(g => (int)g.Body >= 50).Select(g => g.Count));
+        // Some of 0..49 may already have reached the shard after the passivation began: those wait for the next
+        // incarnation too. Either way it gets its messages from its first one, in order.
+        var next = gots.Where(g => g.Incarnation != first).ToList();
+        Assert.Equal(Enumerable.Range(1, next.Count), next.Select(g => g.Count));
         Assert.Equal(deadLetters, _system.DeadLetterCount);
     }
 
