@@ -68,10 +68,39 @@ internal sealed record NodeConfiguration(string File, string LogFile, string Dat
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range. A port the kernel handed out for a port-0 bind is in
+    /// that range, where any outgoing connection (the acquirers', a node's to PostgreSQL) may take it as its local
+    /// port before the node binds it, and the node then fails to start; below the range only an explicit bind can.
+    /// </summary>
     private static int FreePort()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        var ephemeralLow = EphemeralRangeStart();
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var port = Random.Shared.Next(Math.Max(1024, ephemeralLow - 10000), ephemeralLow);
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+        throw new InvalidOperationException($"no free loopback port found below {ephemeralLow}");
+    }
+
+    /// <summary>The first port of the ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range; else IANA's 49152).</summary>
+    private static int EphemeralRangeStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        if (System.IO.File.Exists(range) &&
+            int.TryParse(System.IO.File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out var low) &&
+            low > 2048)
+            return low;
+        return 49152;
     }
 }
