@@ -8,9 +8,10 @@ using SQLitePCL;
 namespace Switch.Runtime.Persistence;
 
 /// <summary>
-/// The SQLite journal (the embedded default): one database file in WAL mode, synced at every commit by default
-/// (<see cref="SqlitePersistenceOptions.Synchronous"/>). One connection writes (the group-commit loop); reads use
-/// pooled connections and run alongside it.
+/// The SQLite journal (the embedded default): one database file in WAL mode; by default a write is acknowledged only
+/// once the log holding its commit is synced (<see cref="SqlitePersistenceOptions.Synchronous"/>), the sync running
+/// beside the next commit (<see cref="WalSync"/>). One connection writes (the group-commit loop); reads use pooled
+/// connections and run alongside it.
 /// </summary>
 public sealed class SqliteJournal : EventJournal
 {
@@ -133,10 +134,10 @@ public sealed class SqliteJournal : EventJournal
     }
 
     /// <summary>
-    /// The writer loop's connection and its statements, prepared once and bound through SQLitePCL directly (no
-    /// boxing, no per-call parameter lookup, payloads bound from their memory without a copy). Events go in as
-    /// multi-row INSERTs of up to <see cref="RowsPerInsert"/> rows: SQLite's per-statement work (cursors, the
-    /// AUTOINCREMENT bookkeeping, the statement's start and end) is then paid once per chunk instead of once per event.
+    /// The writer loop's connection (through <see cref="WalGatheringVfs"/>) and its statements, prepared once. Values
+    /// are copied once into a pinned buffer and bound in place straight into e_sqlite3 (<see cref="SqliteNative"/>).
+    /// Events go in as multi-row INSERTs of up to <see cref="RowsPerInsert"/> rows: SQLite's per-statement work
+    /// (cursors, the AUTOINCREMENT bookkeeping, the statement's start and end) is then paid once per chunk.
     /// </summary>
     private sealed class Writer : IDisposable
     {
