@@ -145,7 +145,16 @@ public sealed class ClusterStoreMembershipTests(ClusterDatabaseFixture fixture)
         var timeout = TimeSpan.FromMilliseconds(500);
         Assert.Empty(await store.DownUnreachableAsync(timeout));
 
-        await ClusterTesting.WaitUntilAsync(async () => (await store.MemberAsync("node-b")).HeartbeatAge > timeout, "node-b to go silent");
+        // node-d spoke last (its leave): wait until all three are silent past the timeout, not just node-b.
+        await ClusterTesting.WaitUntilAsync(async () =>
+        {
+            foreach (var id in new[] { "node-b", "node-c", "node-d" })
+            {
+                if ((await store.MemberAsync(id)).HeartbeatAge <= timeout)
+                    return false;
+            }
+            return true;
+        }, "node-b, node-c and node-d to go silent");
         Assert.True(await store.HeartbeatAsync("node-a", a));
         Assert.Equal(["node-b", "node-c", "node-d"], await store.DownUnreachableAsync(timeout));
         Assert.Empty(await store.DownUnreachableAsync(timeout));
