@@ -73,8 +73,9 @@ public sealed class AdminAccessTests
     [Fact]
     public async Task While_the_node_stops_health_answers_503_stopping_and_liveness_still_200()
     {
-        // A slow bank (within the channel's 1 s request timeout) keeps one purchase in flight, so the node spends a while stopping.
-        await using var s = await AdminScenario.StartAsync(new BankHostBehaviour { Latency = Latency.Fixed(TimeSpan.FromMilliseconds(700)) });
+        // A slow bank keeps one purchase in flight, so the node spends a while stopping. The channel's timeout leaves room
+        // for the thread-pool stall seen while a node stops on two cores (see GracefulStopTests).
+        await using var s = await AdminScenario.StartAsync(new BankHostBehaviour { Latency = Latency.Fixed(TimeSpan.FromMilliseconds(700)) }, bankATimeout: "3s");
         using var anyone = s.Http(token: null);
         var inFlight = s.SendAsync(s.Factory.Purchase(Scenario.OffUs, 1000));
         await Scenario.Eventually(() => s.Status("bank-a-1").InFlight == 1, "the purchase is at the bank");

@@ -14,13 +14,13 @@ internal static class AdminScenario
 
     public static readonly Card OnUs = new("6277001234567890", "2912");
 
-    public static async Task<Scenario> StartAsync(BankHostBehaviour? bankA = null, string extra = "")
+    public static async Task<Scenario> StartAsync(BankHostBehaviour? bankA = null, string extra = "", string bankATimeout = "1s")
     {
         var a = await BankSimulator.StartAsync(bankA);
         var b = await BankSimulator.StartAsync();
         return await Scenario.StartAsync($$"""
             channels = [
-              {{Scenario.Channel("bank-a-1", "bank-a", a)}}
+              {{Scenario.Channel("bank-a-1", "bank-a", a, bankATimeout)}}
               {{Scenario.Channel("bank-b-1", "bank-b", b)}}
             ]
             bin-table = [

@@ -100,8 +100,10 @@ public sealed class ClusterApiTests
         var cut = (await admin2.PostAsync("faults/partition", """{"partitioned": true}""")).Expect(HttpStatusCode.OK);
         Assert.Equal(("node-2", true), (cut.GetProperty("node_id").GetString(), cut.GetProperty("partitioned").GetBoolean()));
 
-        var taken = await AdminCluster.WaitForAsync(Cluster(admin1), c => AdminCluster.SpreadOver(c, "node-1") && AdminCluster.Status(c, "node-2") == "down",
-            "node-2 marked down and every shard on node-1");
+        // The leases move first, then node-1 starts serving each shard it took: wait for both.
+        var taken = await AdminCluster.WaitForAsync(Cluster(admin1),
+            c => AdminCluster.SpreadOver(c, "node-1") && AdminCluster.Status(c, "node-2") == "down" && AdminCluster.OwnedHere(c).Count == AdminCluster.Shards,
+            "node-2 marked down and every shard served by node-1");
         Assert.Equal(AdminCluster.Shards, AdminCluster.OwnedHere(taken).Count);
         var partitioned = await AdminCluster.WaitForAsync(Cluster(admin2), c => AdminCluster.OwnedHere(c).Count == 0, "node-2 serves no shard");
         Assert.True(partitioned.GetProperty("partitioned").GetBoolean());
