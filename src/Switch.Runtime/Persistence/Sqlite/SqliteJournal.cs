@@ -196,7 +196,7 @@ public sealed class SqliteJournal : EventJournal
         private void Check(int rc)
         {
             if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE))
-                throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(_db));
+                throw Error(_db, rc);
         }
 
         /// <summary>Syncs the write-ahead log after commits; null when commits are not synced (<see cref="SqliteSynchronous.Normal"/>).</summary>
@@ -259,14 +259,14 @@ public sealed class SqliteJournal : EventJournal
                     var (write, e) = _rows[start + row];
                     var p = row * ColumnsPerRow;
                     BindText(handle, p + 1, write.PersistenceId, arena, ref used);
-                    Bind(SqliteNative.BindInt64(handle, p + 2, e.SequenceNumber));
-                    Bind(SqliteNative.BindInt64(handle, p + 3, created));
+                    Check(SqliteNative.BindInt64(handle, p + 2, e.SequenceNumber));
+                    Check(SqliteNative.BindInt64(handle, p + 3, created));
                     BindText(handle, p + 4, e.Manifest, arena, ref used);
                     BindBlob(handle, p + 5, e.Payload.Span, arena, ref used);
                     BindText(handle, p + 6, write.WriterId ?? defaultWriterId, arena, ref used);
                     if (e.Tags.Count == 0)
                     {
-                        Bind(SqliteNative.BindNull(handle, p + 7));
+                        Check(SqliteNative.BindNull(handle, p + 7));
                     }
                     else
                     {
@@ -274,11 +274,7 @@ public sealed class SqliteJournal : EventJournal
                         tagged = true;
                     }
                 }
-                var rc = SqliteNative.Step(handle);
-                var error = rc == raw.SQLITE_DONE ? null : new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(_db));
-                SqliteNative.Reset(handle);
-                if (error is not null)
-                    throw error;
+                Step(statement);
             }
             if (!tagged)
                 return;
@@ -303,7 +299,7 @@ public sealed class SqliteJournal : EventJournal
         private unsafe void BindText(nint statement, int index, string text, byte* arena, ref int used)
         {
             var length = Encoding.UTF8.GetBytes(text, _arena.AsSpan(used));
-            Bind(SqliteNative.BindText(statement, index, arena + used, length));
+            Check(SqliteNative.BindText(statement, index, arena + used, length));
             used += length;
         }
 
@@ -311,14 +307,8 @@ public sealed class SqliteJournal : EventJournal
         private unsafe void BindBlob(nint statement, int index, ReadOnlySpan<byte> bytes, byte* arena, ref int used)
         {
             bytes.CopyTo(_arena.AsSpan(used));
-            Bind(SqliteNative.BindBlob(statement, index, arena + used, bytes.Length));
+            Check(SqliteNative.BindBlob(statement, index, arena + used, bytes.Length));
             used += bytes.Length;
-        }
-
-        private void Bind(int rc)
-        {
-            if (rc != raw.SQLITE_OK)
-                throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(_db));
         }
 
         private void Step(sqlite3_stmt statement)
@@ -329,7 +319,7 @@ public sealed class SqliteJournal : EventJournal
                 raw.sqlite3_reset(statement);
                 return;
             }
-            var error = new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(_db));
+            var error = Error(_db, rc);
             raw.sqlite3_reset(statement);
             throw error;
         }

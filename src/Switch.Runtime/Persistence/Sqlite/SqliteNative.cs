@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace Switch.Runtime.Persistence;
 
 /// <summary>
-/// The handful of SQLite calls the journal's writer makes per event, called straight into the e_sqlite3 library that
+/// The binds the journal's writer makes per event, called straight into the e_sqlite3 library that
 /// SQLitePCL loaded: raw pointers instead of SafeHandles, and UTF-8 bytes the caller keeps alive (SQLITE_STATIC)
 /// instead of strings converted and copied on every bind. Everything else goes through SQLitePCL.
 /// </summary>
@@ -14,9 +14,6 @@ internal static unsafe class SqliteNative
     private static readonly delegate* unmanaged<nint, int, int> BindNullFn;
     private static readonly delegate* unmanaged<nint, int, byte*, int, nint, int> BindTextFn;
     private static readonly delegate* unmanaged<nint, int, byte*, int, nint, int> BindBlobFn;
-    private static readonly delegate* unmanaged<nint, int> StepFn;
-    private static readonly delegate* unmanaged<nint, int> ResetFn;
-    private static readonly delegate* unmanaged<nint, long> LastInsertRowIdFn;
 
     static SqliteNative()
     {
@@ -25,9 +22,6 @@ internal static unsafe class SqliteNative
         BindNullFn = (delegate* unmanaged<nint, int, int>)NativeLibrary.GetExport(library, "sqlite3_bind_null");
         BindTextFn = (delegate* unmanaged<nint, int, byte*, int, nint, int>)NativeLibrary.GetExport(library, "sqlite3_bind_text");
         BindBlobFn = (delegate* unmanaged<nint, int, byte*, int, nint, int>)NativeLibrary.GetExport(library, "sqlite3_bind_blob");
-        StepFn = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(library, "sqlite3_step");
-        ResetFn = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(library, "sqlite3_reset");
-        LastInsertRowIdFn = (delegate* unmanaged<nint, long>)NativeLibrary.GetExport(library, "sqlite3_last_insert_rowid");
     }
 
     /// <summary>The e_sqlite3 library SQLitePCL uses.</summary>
@@ -45,10 +39,4 @@ internal static unsafe class SqliteNative
 
     /// <summary>Binds bytes that stay pinned and unchanged until the statement has been stepped.</summary>
     internal static int BindBlob(nint statement, int index, byte* bytes, int length) => BindBlobFn(statement, index, bytes, length, Static);
-
-    internal static int Step(nint statement) => StepFn(statement);
-
-    internal static int Reset(nint statement) => ResetFn(statement);
-
-    internal static long LastInsertRowId(nint db) => LastInsertRowIdFn(db);
 }
