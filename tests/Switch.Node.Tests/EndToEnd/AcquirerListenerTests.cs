@@ -64,9 +64,11 @@ public sealed class AcquirerListenerTests
         await Scenario.Eventually(() => bank.Statistics.Received(new Mti(200)) == 2, "the bank received both held purchases");
         var queued = Enumerable.Range(0, 10).Select(i => s.SendAsync(s.Factory.Purchase(Scenario.OffUs, 2000 + i))).ToList();
 
-        // No queued request was read before a slot freed: the first answer to one comes after both held answers.
+        // No queued request was read before a slot freed: the first answer to one comes after a held answer. (Not
+        // after both: the two timeouts fire a timer tick apart, and the first freed slot may serve a queued request
+        // within that tick.)
         await Task.WhenAny(queued);
-        Assert.All(held, h => Assert.True(h.IsCompleted, "a request beyond max-in-flight was answered while both slots were taken"));
+        Assert.True(held.Any(h => h.IsCompleted), "a request beyond max-in-flight was answered while both slots were taken");
         Assert.All(await Task.WhenAll(held), a => Assert.Equal(ResponseCodes.IssuerUnavailable, a.ResponseCode));
         Assert.All(await Task.WhenAll(queued), a => Assert.Equal(ResponseCodes.Approved, a.ResponseCode));
         Assert.Equal(12, bank.Statistics.Received(new Mti(200)));
