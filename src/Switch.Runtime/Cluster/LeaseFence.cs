@@ -53,7 +53,44 @@ public static class LeaseFence
     /// <returns>A command whose result set is the stale tokens (entity_type, shard_id, epoch, node_id).</returns>
     public static NpgsqlBatchCommand CreateCommand(string schema, IReadOnlyCollection<WriteFence> tokens)
     {
+        var command = new NpgsqlBatchCommand($"WITH {StaleQueries(schema, 1)} {SelectStale}");
+        AddParameters(command.Parameters, tokens);
+        return command;
+    }
+
+    /// <summary>
+    /// The check as common table expressions to put at the head of a statement's WITH: <c>stale</c> is then the stale
+    /// tokens (entity_type, shard_id, epoch, node_id), and the lease rows are locked as <see cref="CheckAsync"/> locks
+    /// them. A journal makes its insert conditional on <c>NOT EXISTS (SELECT 1 FROM stale)</c> and ends the statement
+    /// with <see cref="SelectStale"/>, so that one statement checks, locks and writes.
+    /// </summary>
+    /// <param name="schema">The schema holding the cluster tables.</param>
+    /// <param name="firstParameter">The number of the first of the four parameters (<c>$n</c>) that
+    /// <see cref="AddParameters"/> adds.</param>
+    internal static string StaleQueries(string schema, int firstParameter)
+    {
         PersistenceOptions.CheckIdentifier(schema, nameof(schema));
+        var leases = ClusterSchema.Table(schema, "shard_leases");
+        var members = ClusterSchema.Table(schema, "cluster_members");
+        var n = firstParameter;
+        // MATERIALIZED: the locking query runs by itself (a lock clause is not allowed on the outer join's nullable side).
+        return "wanted AS (SELECT DISTINCT entity_type, shard_id, epoch, node_id " +
+               $"FROM unnest(${n}::text[], ${n + 1}::integer[], ${n + 2}::bigint[], ${n + 3}::text[]) AS t (entity_type, shard_id, epoch, node_id)), " +
+               "locked AS MATERIALIZED (SELECT l.entity_type, l.shard_id, l.owner_node_id, l.owner_incarnation, l.epoch, l.expires_at " +
+               $"FROM {leases} l WHERE (l.entity_type, l.shard_id) IN (SELECT entity_type, shard_id FROM wanted) " +
+               "ORDER BY l.entity_type, l.shard_id FOR SHARE OF l), " +
+               "stale AS (SELECT w.entity_type, w.shard_id, w.epoch, w.node_id FROM wanted w " +
+               "LEFT JOIN locked l ON l.entity_type = w.entity_type AND l.shard_id = w.shard_id " +
+               "WHERE l.entity_type IS NULL OR l.owner_node_id IS DISTINCT FROM w.node_id OR l.epoch <> w.epoch OR l.expires_at <= clock_timestamp() " +
+               $"OR NOT EXISTS (SELECT 1 FROM {members} m WHERE m.node_id = l.owner_node_id AND m.incarnation = l.owner_incarnation AND m.status IN ('up', 'leaving')))";
+    }
+
+    /// <summary>The end of a statement that starts with <see cref="StaleQueries"/>: its result set is the stale tokens.</summary>
+    internal const string SelectStale = "SELECT entity_type, shard_id, epoch, node_id FROM stale ORDER BY entity_type, shard_id, epoch, node_id";
+
+    /// <summary>Adds the four parameters of <see cref="StaleQueries"/>: the tokens' entity types, shards, epochs and owners.</summary>
+    internal static void AddParameters(NpgsqlParameterCollection parameters, IReadOnlyCollection<WriteFence> tokens)
+    {
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentOutOfRangeException.ThrowIfZero(tokens.Count, nameof(tokens));
         var types = new string[tokens.Count];
@@ -69,25 +106,10 @@ public static class LeaseFence
             nodes[i] = token.Owner;
             i++;
         }
-        var leases = ClusterSchema.Table(schema, "shard_leases");
-        var members = ClusterSchema.Table(schema, "cluster_members");
-        // MATERIALIZED: the locking query runs by itself (a lock clause is not allowed on the outer join's nullable side).
-        var command = new NpgsqlBatchCommand(
-            "WITH wanted AS (SELECT DISTINCT entity_type, shard_id, epoch, node_id " +
-            "FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[]) AS t (entity_type, shard_id, epoch, node_id)), " +
-            "locked AS MATERIALIZED (SELECT l.entity_type, l.shard_id, l.owner_node_id, l.owner_incarnation, l.epoch, l.expires_at " +
-            $"FROM {leases} l WHERE (l.entity_type, l.shard_id) IN (SELECT entity_type, shard_id FROM wanted) " +
-            "ORDER BY l.entity_type, l.shard_id FOR SHARE OF l) " +
-            "SELECT w.entity_type, w.shard_id, w.epoch, w.node_id FROM wanted w " +
-            "LEFT JOIN locked l ON l.entity_type = w.entity_type AND l.shard_id = w.shard_id " +
-            "WHERE l.entity_type IS NULL OR l.owner_node_id IS DISTINCT FROM w.node_id OR l.epoch <> w.epoch OR l.expires_at <= clock_timestamp() " +
-            $"OR NOT EXISTS (SELECT 1 FROM {members} m WHERE m.node_id = l.owner_node_id AND m.incarnation = l.owner_incarnation AND m.status IN ('up', 'leaving')) " +
-            "ORDER BY w.entity_type, w.shard_id, w.epoch, w.node_id");
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = shards, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = epochs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = nodes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        return command;
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = shards, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        parameters.Add(new NpgsqlParameter<long[]> { TypedValue = epochs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = nodes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
 
     /// <summary>Reads the result set of a <see cref="CreateCommand"/> command (the reader positioned on it) to its end.</summary>

@@ -51,6 +51,49 @@ public sealed class PostgresJournalTests(PostgresFixture fixture) : JournalContr
     }
 
     [Fact]
+    public async Task The_journal_opens_at_most_16_connections_and_readers_beyond_them_wait_for_one()
+    {
+        // 40 replays that each hold their connection until released: the server sees the writer and 15 readers, not 41
+        // (the nodes of a cluster share one server's max_connections), and every waiting replay still completes.
+        var application = "pool-" + Guid.NewGuid().ToString("N")[..12];
+        var options = _options with { ConnectionString = fixture.ConnectionString + ";Application Name=" + application };
+        await using var journal = await PostgresJournal.OpenAsync(options);
+        await journal.WriteAsync(Write("p", 1, 2));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        var replays = Enumerable.Range(0, 40).Select(_ => Task.Run(async () =>
+        {
+            var read = 0;
+            await foreach (var _ in journal.ReplayAsync("p"))
+            {
+                if (read++ == 0)
+                {
+                    Interlocked.Increment(ref started);
+                    await release.Task;
+                }
+            }
+            return read;
+        })).ToList();
+        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
+        await observer.OpenAsync();
+        async Task<long> Connections()
+        {
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", observer);
+            count.Parameters.Add(new NpgsqlParameter { Value = application });
+            return (long)(await count.ExecuteScalarAsync())!;
+        }
+        var clock = Stopwatch.StartNew();
+        while (Volatile.Read(ref started) < 15 && clock.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(20);
+        await Task.Delay(300);
+        Assert.Equal(15, Volatile.Read(ref started));
+        Assert.Equal(16, await Connections());
+        release.SetResult();
+        Assert.All(await Task.WhenAll(replays), read => Assert.Equal(2, read));
+        Assert.True(await Connections() <= 16);
+    }
+
+    [Fact]
     public async Task A_hung_server_fails_writes_and_reads_within_their_timeouts_and_the_journal_recovers()
     {
         var timeout = TimeSpan.FromSeconds(1);

@@ -7,18 +7,19 @@ using NpgsqlTypes;
 namespace Switch.Runtime.Persistence;
 
 /// <summary>
-/// The PostgreSQL journal. The group-commit loop writes each batch with one multi-row INSERT (arrays unnested on the
-/// server, tags in the same statement) on a dedicated connection; reads use the pool. Every write transaction holds a
-/// transaction-scoped advisory lock (per journal table) from before its insert to its commit, so orderings commit in
-/// increasing order even when several processes write the same table: a poller of <see cref="EventJournal.AllEventsAsync"/>
-/// never skips an event. The price is that write transactions of different processes take turns (each still
-/// carries up to <see cref="PersistenceOptions.MaxBatchEvents"/> events).
+/// The PostgreSQL journal. The group-commit loop writes each batch in one round trip on a dedicated connection: a
+/// transaction-scoped advisory lock (per journal table), then one multi-row INSERT (arrays unnested on the server,
+/// tags and a cluster's lease check in the same statement), run by the server as one implicit transaction. The lock is
+/// held from before the insert to the commit, so orderings commit in increasing order even when several processes
+/// write the same table: a poller of <see cref="EventJournal.AllEventsAsync"/> never skips an event. The price is
+/// that write transactions of different processes take turns (each still carries up to
+/// <see cref="PersistenceOptions.MaxBatchEvents"/> events). Reads use the pool.
 /// </summary>
 public sealed class PostgresJournal : EventJournal
 {
     private const string Columns = "ordering, persistence_id, sequence_number, created, manifest, payload, writer_id, tags";
     private readonly PostgresSchema _schema;
-    private readonly string _insertSql, _insertWithTagsSql, _lockSql;
+    private readonly string _insertSql, _insertWithTagsSql, _fencedInsertSql, _fencedInsertWithTagsSql, _lockSql;
     private readonly string _replaySql, _highestSql, _highestOrderingSql, _deleteSql, _byTagSql, _allSql;
     private NpgsqlConnection? _writer;
 
@@ -29,11 +30,18 @@ public sealed class PostgresJournal : EventJournal
         var j = schema.Journal;
         var insert = $"INSERT INTO {j} (persistence_id, sequence_number, created, manifest, payload, writer_id, tags) " +
                      "SELECT u.p, u.s, $1, u.m, u.b, u.w, u.t FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bytea[], $6::text[], $7::text[]) AS u(p, s, m, b, w, t)";
+        const string returning = " RETURNING ordering, persistence_id, sequence_number";
+        var insertTags = $"INSERT INTO {schema.Tags} (ordering_id, tag, persistence_id, sequence_nr) " +
+                         "SELECT stored.ordering, t.tag, t.p, t.s FROM unnest($8::text[], $9::bigint[], $10::text[]) AS t(p, s, tag) " +
+                         "JOIN stored ON stored.persistence_id = t.p AND stored.sequence_number = t.s";
         _insertSql = insert;
-        _insertWithTagsSql = $"WITH stored AS ({insert} RETURNING ordering, persistence_id, sequence_number) " +
-                             $"INSERT INTO {schema.Tags} (ordering_id, tag, persistence_id, sequence_nr) " +
-                             "SELECT stored.ordering, t.tag, t.p, t.s FROM unnest($8::text[], $9::bigint[], $10::text[]) AS t(p, s, tag) " +
-                             "JOIN stored ON stored.persistence_id = t.p AND stored.sequence_number = t.s";
+        _insertWithTagsSql = $"WITH stored AS ({insert}{returning}) {insertTags}";
+        // A cluster's insert: the lease check's CTEs first; nothing is inserted when a lease is stale.
+        const string unlessStale = " WHERE NOT EXISTS (SELECT 1 FROM stale)";
+        var fenceSchema = schema.Options.Schema;
+        _fencedInsertSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 8)}, stored AS ({insert}{unlessStale}) {Cluster.LeaseFence.SelectStale}";
+        _fencedInsertWithTagsSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 11)}, stored AS ({insert}{unlessStale}{returning}), " +
+                                   $"tagged AS ({insertTags}) {Cluster.LeaseFence.SelectStale}";
         _lockSql = "SELECT pg_advisory_xact_lock($1)";
         _replaySql = $"SELECT {Columns} FROM {j} WHERE persistence_id = $1 AND sequence_number >= $2 AND sequence_number <= $3 AND NOT deleted ORDER BY sequence_number LIMIT $4";
         _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = $1";
@@ -65,57 +73,12 @@ public sealed class PostgresJournal : EventJournal
         try
         {
             _writer ??= await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            if (Fences(batch) is { } fences)
-            {
-                if (await TryWriteFencedBatchAsync(batch, fences, createdUnixMs, cancellationToken).ConfigureAwait(false))
-                    return null;
-                return await WriteFencedBatchAsync(batch, fences, createdUnixMs, cancellationToken).ConfigureAwait(false);
-            }
-            await using (var transaction = await _writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await using var command = CreateBatch(_writer, transaction, batch, 0, batch.Count, createdUnixMs, withLock: true);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (PostgresException error) when (_schema.IsSequenceConflict(error))
-                {
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                    goto isolate;
-                }
-                await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+            var fences = Fences(batch);
+            if (await TryWriteAtOnceAsync(batch, fences, createdUnixMs, cancellationToken).ConfigureAwait(false))
                 return null;
-            }
-
-        isolate:
-            // Some write collides with a stored event (or an earlier write of this batch): redo the batch with a
-            // savepoint per write, so that only the offenders are rolled back and the others commit.
-            var rejected = new WriteRejection[batch.Count];
-            await using (var transaction = await _writer.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await using (var lockCommand = new NpgsqlCommand(_lockSql, _writer, transaction))
-                {
-                    lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
-                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    await transaction.SaveAsync("w", cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        await using var command = CreateBatch(_writer, transaction, batch, i, 1, createdUnixMs, withLock: false);
-                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (PostgresException error) when (_schema.IsSequenceConflict(error))
-                    {
-                        await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
-                        rejected[i] = WriteRejection.SequenceConflict;
-                    }
-                    await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
-                }
-                await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
-            }
-            return rejected;
+            return fences is null
+                ? await IsolateAsync(batch, createdUnixMs, cancellationToken).ConfigureAwait(false)
+                : await WriteFencedBatchAsync(batch, fences, createdUnixMs, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -128,6 +91,74 @@ public sealed class PostgresJournal : EventJournal
         }
     }
 
+    /// <summary>
+    /// The common case in one round trip and one transaction: the ordering lock, then one statement that inserts every
+    /// write (and, for a cluster's writes, checks their leases first). No BEGIN and no COMMIT: PostgreSQL runs the
+    /// statements of a batch as one implicit transaction and commits it at the batch's end, so the ordering lock is
+    /// held for the insert and the commit only, never across a round trip to this process (which on a busy machine
+    /// may not be running). False, nothing stored, when a sequence number collides or a lease is stale.
+    /// </summary>
+    private async ValueTask<bool> TryWriteAtOnceAsync(IReadOnlyList<AtomicWrite> batch, List<WriteFence>? fences, long createdUnixMs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = CreateBatch(_writer!, null, batch, 0, batch.Count, createdUnixMs, withLock: true, fences);
+            // Disposing the reader reads to the end of the batch, past the commit: true is returned only once durable.
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var stale = false;
+            if (fences is not null)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                stale = (await Cluster.LeaseFence.ReadStaleAsync(reader, cancellationToken).ConfigureAwait(false)).Count > 0;
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+            return !stale;
+        }
+        catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+        {
+            return false; // the server rolled the transaction back
+        }
+        catch (Exception error) when (error is not PostgresException)
+        {
+            // The batch may have reached the server and committed before the failure.
+            throw new CommitUncertainException(error);
+        }
+    }
+
+    /// <summary>
+    /// Some write of an unfenced batch collides with a stored event (or an earlier write of the batch): the batch is
+    /// redone with a savepoint per write, so that only the offenders are rolled back and the others commit.
+    /// </summary>
+    private async ValueTask<WriteRejection[]> IsolateAsync(IReadOnlyList<AtomicWrite> batch, long createdUnixMs, CancellationToken cancellationToken)
+    {
+        var rejected = new WriteRejection[batch.Count];
+        await using var transaction = await _writer!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockCommand = new NpgsqlCommand(_lockSql, _writer, transaction))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            await transaction.SaveAsync("w", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using var command = CreateBatch(_writer, transaction, batch, i, 1, createdUnixMs, withLock: false);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+            {
+                await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
+                rejected[i] = WriteRejection.SequenceConflict;
+            }
+            await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
+        }
+        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return rejected;
+    }
+
     /// <inheritdoc />
     public override bool SupportsFencing => true;
 
@@ -138,40 +169,6 @@ public sealed class PostgresJournal : EventJournal
             if (write.Fence is { } fence && (fences ??= []).Contains(fence) is false)
                 fences.Add(fence);
         return fences;
-    }
-
-    /// <summary>
-    /// The common case of a cluster's batch in one round trip: the ordering lock, the lease check and the insert of
-    /// every write, committed when every lease is current. False (rolled back, nothing stored) when a lease is stale or
-    /// a sequence number collides: <see cref="WriteFencedBatchAsync"/> then sorts the writes out.
-    /// </summary>
-    private async ValueTask<bool> TryWriteFencedBatchAsync(IReadOnlyList<AtomicWrite> batch, List<WriteFence> fences, long createdUnixMs, CancellationToken cancellationToken)
-    {
-        await using var transaction = await _writer!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var stale = false;
-        try
-        {
-            await using var command = CreateBatch(_writer, transaction, batch, 0, batch.Count, createdUnixMs, withLock: true);
-            command.BatchCommands.Insert(1, Cluster.LeaseFence.CreateCommand(_schema.Options.Schema, fences));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            stale = (await Cluster.LeaseFence.ReadStaleAsync(reader, cancellationToken).ConfigureAwait(false)).Count > 0;
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-            {
-            }
-        }
-        catch (PostgresException error) when (_schema.IsSequenceConflict(error))
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-        if (stale)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
-        return true;
     }
 
     /// <summary>
@@ -269,8 +266,12 @@ public sealed class PostgresJournal : EventJournal
         }
     }
 
-    /// <summary>One round trip: [the ordering lock;] one INSERT of the writes' events (and their tags).</summary>
-    private NpgsqlBatch CreateBatch(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AtomicWrite> batch, int start, int count, long created, bool withLock)
+    /// <summary>
+    /// One round trip: [the ordering lock;] one INSERT of the writes' events (and their tags), after the check of
+    /// <paramref name="fences"/> when given (its result set is the stale ones; nothing is inserted when any is stale).
+    /// </summary>
+    private NpgsqlBatch CreateBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<AtomicWrite> batch, int start, int count, long created,
+        bool withLock, List<WriteFence>? fences = null)
     {
         var events = 0;
         var tagged = 0;
@@ -321,7 +322,9 @@ public sealed class PostgresJournal : EventJournal
             lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
             result.BatchCommands.Add(lockCommand);
         }
-        var insert = new NpgsqlBatchCommand(tagged == 0 ? _insertSql : _insertWithTagsSql);
+        var insert = new NpgsqlBatchCommand(fences is null
+            ? tagged == 0 ? _insertSql : _insertWithTagsSql
+            : tagged == 0 ? _fencedInsertSql : _fencedInsertWithTagsSql);
         var p = insert.Parameters;
         p.Add(new NpgsqlParameter<long> { TypedValue = created });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = pids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -336,6 +339,8 @@ public sealed class PostgresJournal : EventJournal
             p.Add(new NpgsqlParameter<long[]> { TypedValue = tagSeqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
             p.Add(new NpgsqlParameter<string[]> { TypedValue = tagNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         }
+        if (fences is not null)
+            Cluster.LeaseFence.AddParameters(p, fences);
         result.BatchCommands.Add(insert);
         return result;
     }

@@ -21,6 +21,11 @@ internal sealed class PostgresSchema : IAsyncDisposable
         builder.CancellationTimeout = 1000; // after a timeout, wait this long for the server to cancel before dropping the connection
         if (builder.MaxAutoPrepare == 0)
             builder.MaxAutoPrepare = 32; // the journal's few statements run prepared
+        if (!Mentions(options.ConnectionString, "maxpoolsize", "maximumpoolsize"))
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        // Nothing here changes a session's state (the advisory locks are transaction-scoped), so a connection going back
+        // to the pool needs no reset: Npgsql's reset would run before every pooled read, parsed and executed each time.
+        builder.NoResetOnClose = true;
         if (string.IsNullOrEmpty(builder.ApplicationName))
             builder.ApplicationName = "switch-persistence";
         Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
@@ -33,6 +38,22 @@ internal sealed class PostgresSchema : IAsyncDisposable
         JournalUniqueConstraint = Truncate(options.JournalTable + "_pid_seq_uq");
         Scope = $"switch.persistence:{options.Schema}.{options.JournalTable}";
         WriteLockKey = StableKey("switch.persistence.write:" + Scope);
+    }
+
+    /// <summary>
+    /// The connections each store (journal, snapshot store) opens at most when the connection string does not say
+    /// (Npgsql's own default is 100), the journal's writer among them: readers beyond it wait for a free one. Recovery reads, the busiest, come at most
+    /// 32 at a time per node, and the nodes of a cluster share one server's max_connections (100 by default).
+    /// </summary>
+    internal const int DefaultMaxPoolSize = 16;
+
+    private static bool Mentions(string connectionString, params string[] keys)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+            if (keys.Contains(key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()))
+                return true;
+        return false;
     }
 
     internal PostgresPersistenceOptions Options { get; }
