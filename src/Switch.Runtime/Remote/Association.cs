@@ -286,6 +286,9 @@ internal sealed class Association
                 link = await ConnectAsync(endpoint).ConfigureAwait(false);
                 if (link is null) continue;
             }
+            // Let the producers that run now queue more before this batch goes: woken by the first message, the loop
+            // would otherwise send most messages one per system call.
+            await Task.Yield();
             try
             {
                 var flushed = await WriteBatch(link).ConfigureAwait(false);
