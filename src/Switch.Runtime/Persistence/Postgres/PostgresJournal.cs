@@ -36,11 +36,14 @@ public sealed class PostgresJournal : EventJournal
                          "JOIN stored ON stored.persistence_id = t.p AND stored.sequence_number = t.s";
         _insertSql = insert;
         _insertWithTagsSql = $"WITH stored AS ({insert}{returning}) {insertTags}";
-        // A cluster's insert: the lease check's CTEs first; nothing is inserted when a lease is stale.
-        const string unlessStale = " WHERE NOT EXISTS (SELECT 1 FROM stale)";
+        // A cluster's insert: the lease check's CTEs first; nothing is inserted when a lease is stale. The ordering lock is
+        // taken inside the statement, after the check (which may wait for a lease renewal to commit) and before the first
+        // ordering is drawn: the row of "current" exists only when no lease is stale, and the lock is taken for it.
+        static string OrderedUnlessStale(int lockParameter) =>
+            $" WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(${lockParameter}) FROM (SELECT WHERE NOT EXISTS (SELECT 1 FROM stale)) AS current) AS ordered) = 1";
         var fenceSchema = schema.Options.Schema;
-        _fencedInsertSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 8)}, stored AS ({insert}{unlessStale}) {Cluster.LeaseFence.SelectStale}";
-        _fencedInsertWithTagsSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 11)}, stored AS ({insert}{unlessStale}{returning}), " +
+        _fencedInsertSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 8)}, stored AS ({insert}{OrderedUnlessStale(12)}) {Cluster.LeaseFence.SelectStale}";
+        _fencedInsertWithTagsSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 11)}, stored AS ({insert}{OrderedUnlessStale(15)}{returning}), " +
                                    $"tagged AS ({insertTags}) {Cluster.LeaseFence.SelectStale}";
         _lockSql = "SELECT pg_advisory_xact_lock($1)";
         _replaySql = $"SELECT {Columns} FROM {j} WHERE persistence_id = $1 AND sequence_number >= $2 AND sequence_number <= $3 AND NOT deleted ORDER BY sequence_number LIMIT $4";
@@ -93,24 +96,22 @@ public sealed class PostgresJournal : EventJournal
 
     /// <summary>
     /// The common case in one round trip and one transaction: the ordering lock, then one statement that inserts every
-    /// write (and, for a cluster's writes, checks their leases first). No BEGIN and no COMMIT: PostgreSQL runs the
-    /// statements of a batch as one implicit transaction and commits it at the batch's end, so the ordering lock is
-    /// held for the insert and the commit only, never across a round trip to this process (which on a busy machine
-    /// may not be running). False, nothing stored, when a sequence number collides or a lease is stale.
+    /// write; for a cluster's writes, one statement that checks their leases, then takes the ordering lock and inserts.
+    /// No BEGIN and no COMMIT: PostgreSQL runs the statements of a batch as one implicit transaction and commits it at
+    /// the batch's end, so the ordering lock is held for the insert and the commit only, never across a round trip to
+    /// this process (which on a busy machine may not be running) nor while the lease check waits for a renewal.
+    /// False, nothing stored, when a sequence number collides or a lease is stale.
     /// </summary>
     private async ValueTask<bool> TryWriteAtOnceAsync(IReadOnlyList<AtomicWrite> batch, List<WriteFence>? fences, long createdUnixMs, CancellationToken cancellationToken)
     {
         try
         {
-            await using var command = CreateBatch(_writer!, null, batch, 0, batch.Count, createdUnixMs, withLock: true, fences);
+            await using var command = CreateBatch(_writer!, null, batch, 0, batch.Count, createdUnixMs, withLock: fences is null, fences);
             // Disposing the reader reads to the end of the batch, past the commit: true is returned only once durable.
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var stale = false;
             if (fences is not null)
-            {
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 stale = (await Cluster.LeaseFence.ReadStaleAsync(reader, cancellationToken).ConfigureAwait(false)).Count > 0;
-            }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
             {
             }
@@ -267,8 +268,9 @@ public sealed class PostgresJournal : EventJournal
     }
 
     /// <summary>
-    /// One round trip: [the ordering lock;] one INSERT of the writes' events (and their tags), after the check of
-    /// <paramref name="fences"/> when given (its result set is the stale ones; nothing is inserted when any is stale).
+    /// One round trip: [the ordering lock;] one INSERT of the writes' events (and their tags). With
+    /// <paramref name="fences"/>, the INSERT checks them first and then takes the ordering lock itself (its result set
+    /// is the stale ones; nothing is inserted and no lock taken when any is stale): pass <c>withLock: false</c>.
     /// </summary>
     private NpgsqlBatch CreateBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<AtomicWrite> batch, int start, int count, long created,
         bool withLock, List<WriteFence>? fences = null)
@@ -340,7 +342,10 @@ public sealed class PostgresJournal : EventJournal
             p.Add(new NpgsqlParameter<string[]> { TypedValue = tagNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         }
         if (fences is not null)
+        {
             Cluster.LeaseFence.AddParameters(p, fences);
+            p.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
+        }
         result.BatchCommands.Add(insert);
         return result;
     }
