@@ -19,7 +19,7 @@ public sealed class PostgresJournal : EventJournal
 {
     private const string Columns = "ordering, persistence_id, sequence_number, created, manifest, payload, writer_id, tags";
     private readonly PostgresSchema _schema;
-    private readonly string _insertSql, _insertWithTagsSql, _fencedInsertSql, _fencedInsertWithTagsSql, _lockSql;
+    private readonly string _insertSql, _insertWithTagsSql, _fencedInsertSql, _fencedInsertWithTagsSql;
     private readonly string _replaySql, _highestSql, _highestOrderingSql, _deleteSql, _byTagSql, _allSql;
     private NpgsqlConnection? _writer;
 
@@ -45,7 +45,6 @@ public sealed class PostgresJournal : EventJournal
         _fencedInsertSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 8)}, stored AS ({insert}{OrderedUnlessStale(12)}) {Cluster.LeaseFence.SelectStale}";
         _fencedInsertWithTagsSql = $"WITH {Cluster.LeaseFence.StaleQueries(fenceSchema, 11)}, stored AS ({insert}{OrderedUnlessStale(15)}{returning}), " +
                                    $"tagged AS ({insertTags}) {Cluster.LeaseFence.SelectStale}";
-        _lockSql = "SELECT pg_advisory_xact_lock($1)";
         _replaySql = $"SELECT {Columns} FROM {j} WHERE persistence_id = $1 AND sequence_number >= $2 AND sequence_number <= $3 AND NOT deleted ORDER BY sequence_number LIMIT $4";
         _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = $1";
         _highestOrderingSql = $"SELECT COALESCE(MAX(ordering), 0) FROM {j}";
@@ -136,26 +135,9 @@ public sealed class PostgresJournal : EventJournal
     {
         var rejected = new WriteRejection[batch.Count];
         await using var transaction = await _writer!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCommand = new NpgsqlCommand(_lockSql, _writer, transaction))
-        {
-            lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        for (var i = 0; i < batch.Count; i++)
-        {
-            await transaction.SaveAsync("w", cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await using var command = CreateBatch(_writer, transaction, batch, i, 1, createdUnixMs, withLock: false);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException error) when (_schema.IsSequenceConflict(error))
-            {
-                await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
-                rejected[i] = WriteRejection.SequenceConflict;
-            }
-            await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
-        }
+        await using (var lockBatch = new NpgsqlBatch(_writer, transaction) { BatchCommands = { LockCommand() } })
+            await lockBatch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await InsertEachAsync(transaction, batch, positions: null, rejected, createdUnixMs, cancellationToken).ConfigureAwait(false);
         await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
         return rejected;
     }
@@ -187,9 +169,7 @@ public sealed class PostgresJournal : EventJournal
             HashSet<WriteFence> stale;
             await using (var check = new NpgsqlBatch(_writer, transaction))
             {
-                var lockCommand = new NpgsqlBatchCommand(_lockSql);
-                lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
-                check.BatchCommands.Add(lockCommand);
+                check.BatchCommands.Add(LockCommand());
                 check.BatchCommands.Add(Cluster.LeaseFence.CreateCommand(_schema.Options.Schema, fences));
                 await using var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -222,26 +202,41 @@ public sealed class PostgresJournal : EventJournal
             }
             else
             {
-                for (var j = 0; j < accepted.Count; j++)
-                {
-                    await transaction.SaveAsync("w", cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        await using var insert = CreateBatch(_writer, transaction, accepted, j, 1, createdUnixMs, withLock: false);
-                        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (PostgresException error) when (_schema.IsSequenceConflict(error))
-                    {
-                        await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
-                        rejected[positions[j]] = WriteRejection.SequenceConflict;
-                    }
-                    await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
-                }
+                await InsertEachAsync(transaction, accepted, positions, rejected, createdUnixMs, cancellationToken).ConfigureAwait(false);
             }
             await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
             return Array.IndexOf(rejected, WriteRejection.StaleFence) >= 0 || Array.IndexOf(rejected, WriteRejection.SequenceConflict) >= 0 ? rejected : null;
         }
     }
+
+    /// <summary>
+    /// Inserts <paramref name="writes"/> one by one, each under a savepoint: a write that collides on its sequence number
+    /// is rolled back alone and marked in <paramref name="rejected"/> at its position in the batch (its index in
+    /// <paramref name="writes"/> when <paramref name="positions"/> is null).
+    /// </summary>
+    private async Task InsertEachAsync(NpgsqlTransaction transaction, IReadOnlyList<AtomicWrite> writes, IReadOnlyList<int>? positions,
+        WriteRejection[] rejected, long createdUnixMs, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < writes.Count; i++)
+        {
+            await transaction.SaveAsync("w", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using var insert = CreateBatch(_writer!, transaction, writes, i, 1, createdUnixMs, withLock: false);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException error) when (_schema.IsSequenceConflict(error))
+            {
+                await transaction.RollbackAsync("w", cancellationToken).ConfigureAwait(false);
+                rejected[positions?[i] ?? i] = WriteRejection.SequenceConflict;
+            }
+            await transaction.ReleaseAsync("w", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The ordering lock (see the class summary), held until the transaction ends.</summary>
+    private NpgsqlBatchCommand LockCommand() =>
+        new("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey } } };
 
     private static async Task CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
@@ -319,11 +314,7 @@ public sealed class PostgresJournal : EventJournal
         }
         var result = new NpgsqlBatch(connection, transaction);
         if (withLock)
-        {
-            var lockCommand = new NpgsqlBatchCommand(_lockSql);
-            lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _schema.WriteLockKey });
-            result.BatchCommands.Add(lockCommand);
-        }
+            result.BatchCommands.Add(LockCommand());
         var insert = new NpgsqlBatchCommand(fences is null
             ? tagged == 0 ? _insertSql : _insertWithTagsSql
             : tagged == 0 ? _fencedInsertSql : _fencedInsertWithTagsSql);
