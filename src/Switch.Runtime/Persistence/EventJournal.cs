@@ -162,6 +162,26 @@ public abstract class EventJournal : IAsyncDisposable
             token => ReadHighestSequenceNumberCoreAsync(persistenceId, token), cancellationToken);
     }
 
+    /// <summary>
+    /// Where a persistent actor's recovery starts: the highest sequence number of <paramref name="persistenceId"/> and,
+    /// when <paramref name="snapshots"/> is given, its latest snapshot. The two reads run at once; a journal that shares
+    /// its database with the snapshot store may make them one query.
+    /// </summary>
+    internal Task<(long Highest, Snapshot? Snapshot)> ReadRecoveryStartAsync(string persistenceId, SnapshotStore? snapshots)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(persistenceId);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return ReadRecoveryStartCoreAsync(persistenceId, snapshots);
+    }
+
+    private protected virtual async Task<(long Highest, Snapshot? Snapshot)> ReadRecoveryStartCoreAsync(string persistenceId, SnapshotStore? snapshots)
+    {
+        var highestRead = ReadHighestSequenceNumberAsync(persistenceId);
+        var snapshotRead = snapshots is null ? Task.FromResult<Snapshot?>(null) : snapshots.LoadAsync(persistenceId);
+        await Task.WhenAll(highestRead, snapshotRead).ConfigureAwait(false);
+        return (await highestRead.ConfigureAwait(false), await snapshotRead.ConfigureAwait(false));
+    }
+
     /// <summary>The highest ordering in the journal (0 when empty): where a query of the latest events starts from.</summary>
     /// <param name="cancellationToken">Stops the read.</param>
     /// <returns>The highest ordering, or 0.</returns>

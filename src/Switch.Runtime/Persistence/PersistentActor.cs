@@ -321,13 +321,10 @@ public abstract class PersistentActor : Actor
             if (self.IsStopped) return;
             // Read the highest sequence number first: anything committed up to it is replayed below (unless deleted),
             // and a write by another owner after it makes our next write conflict instead of silently diverging.
-            // Both reads at once: a new entity costs one round trip and no replay.
-            var highestRead = settings.Journal.ReadHighestSequenceNumberAsync(persistenceId);
-            var snapshotRead = settings.Snapshots is { } store ? store.LoadAsync(persistenceId) : Task.FromResult<Snapshot?>(null);
-            await Task.WhenAll(highestRead, snapshotRead).ConfigureAwait(false);
-            var highest = await highestRead.ConfigureAwait(false);
+            // With the latest snapshot, at once: a new entity costs one round trip and no replay.
+            var (highest, latest) = await settings.Journal.ReadRecoveryStartAsync(persistenceId, settings.Snapshots).ConfigureAwait(false);
             long from = 1;
-            if (await snapshotRead.ConfigureAwait(false) is { } snapshot)
+            if (latest is { } snapshot)
             {
                 var state = settings.Serializer.Deserialize(snapshot.Manifest, snapshot.Payload);
                 var offer = new SnapshotOffer(new SnapshotMetadata(persistenceId, snapshot.SequenceNumber, snapshot.Created), state);

@@ -371,6 +371,30 @@ public abstract class JournalContract : IAsyncLifetime
         Assert.Equal(99, (await store.LoadAsync("other"))!.SequenceNumber);
     }
 
+    [Fact]
+    public async Task A_recovery_starts_from_the_highest_sequence_number_and_the_latest_snapshot()
+    {
+        var journal = await OpenJournalAsync();
+        var store = await OpenSnapshotsAsync();
+        Assert.Equal((0L, (Snapshot?)null), await journal.ReadRecoveryStartAsync("new", store));
+
+        await journal.WriteAsync(Write("acct", 1, 6));
+        Assert.Equal((6L, (Snapshot?)null), await journal.ReadRecoveryStartAsync("acct", store));
+
+        await store.SaveAsync("acct", 2, "State.v1", new byte[] { 2 });
+        await store.SaveAsync("acct", 4, "State.v2", new byte[] { 4, 0, 255 });
+        await store.SaveAsync("other", 9, "State.v1", new byte[] { 9 });
+        var (highest, snapshot) = await journal.ReadRecoveryStartAsync("acct", store);
+        Assert.Equal(6, highest);
+        Assert.Equal(("acct", 4L, "State.v2"), (snapshot!.PersistenceId, snapshot.SequenceNumber, snapshot.Manifest));
+        Assert.Equal([4, 0, 255], snapshot.Payload.ToArray());
+        Assert.InRange(snapshot.Created, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+
+        await journal.DeleteEventsToAsync("acct", 6); // deleted events keep the highest sequence number
+        Assert.Equal(6, (await journal.ReadRecoveryStartAsync("acct", store)).Highest);
+        Assert.Equal((6L, (Snapshot?)null), await journal.ReadRecoveryStartAsync("acct", null));
+    }
+
     // ---- schema -----------------------------------------------------------------------------------------------
 
     [Fact]

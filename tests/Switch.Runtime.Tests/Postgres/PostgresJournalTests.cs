@@ -94,6 +94,23 @@ public sealed class PostgresJournalTests(PostgresFixture fixture) : JournalContr
     }
 
     [Fact]
+    public async Task A_recovery_start_reads_a_snapshot_table_of_another_schema_through_the_snapshot_store()
+    {
+        // One query reads both only when the journal's connections reach the store's table; otherwise each store reads its own.
+        await using var journal = await PostgresJournal.OpenAsync(_options);
+        await using var elsewhere = await PostgresSnapshotStore.OpenAsync(fixture.NewSchema());
+        await using var shared = await PostgresSnapshotStore.OpenAsync(_options);
+        await journal.WriteAsync(Write("acct", 1, 3));
+        await elsewhere.SaveAsync("acct", 2, "Elsewhere.v1", new byte[] { 2 });
+        await shared.SaveAsync("acct", 1, "Shared.v1", new byte[] { 1 });
+
+        var (highest, snapshot) = await journal.ReadRecoveryStartAsync("acct", elsewhere);
+        Assert.Equal((3L, "Elsewhere.v1", 2L), (highest, snapshot!.Manifest, snapshot.SequenceNumber));
+        (highest, snapshot) = await journal.ReadRecoveryStartAsync("acct", shared);
+        Assert.Equal((3L, "Shared.v1", 1L), (highest, snapshot!.Manifest, snapshot.SequenceNumber));
+    }
+
+    [Fact]
     public async Task A_hung_server_fails_writes_and_reads_within_their_timeouts_and_the_journal_recovers()
     {
         var timeout = TimeSpan.FromSeconds(1);

@@ -73,6 +73,10 @@ internal sealed class PostgresSchema : IAsyncDisposable
 
     internal string JournalUniqueConstraint { get; }
 
+    /// <summary>Whether <paramref name="journal"/>'s connections reach the same snapshot table as this schema's (so one query can read both).</summary>
+    internal bool SharesSnapshotTableWith(PostgresSchema journal) =>
+        Options.ConnectionString == journal.Options.ConnectionString && Snapshot == journal.Snapshot;
+
     /// <summary>
     /// Held (transaction-scoped) by every journal write transaction of this table from before its insert to its
     /// commit: orderings are then assigned and committed in the same order by every process.

@@ -20,6 +20,8 @@ public sealed class PostgresSnapshotStore : SnapshotStore
         _deleteSql = $"DELETE FROM {s} WHERE persistence_id = $1 AND sequence_number <= $2";
     }
 
+    internal PostgresSchema Schema => _schema;
+
     /// <summary>Opens the snapshot store, creating or migrating the schema (idempotently).</summary>
     /// <param name="options">The connection string and settings (the journal's).</param>
     /// <param name="loggerFactory">Where to log failures; null for none.</param>
