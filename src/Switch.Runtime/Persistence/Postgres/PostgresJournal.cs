@@ -47,8 +47,8 @@ public sealed class PostgresJournal : EventJournal
                                    $"tagged AS ({insertTags}) {Cluster.LeaseFence.SelectStale}";
         _replaySql = $"SELECT {Columns} FROM {j} WHERE persistence_id = $1 AND sequence_number >= $2 AND sequence_number <= $3 AND NOT deleted ORDER BY sequence_number LIMIT $4";
         _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = $1";
-        _recoveryStartSql = $"SELECT h.highest, s.sequence_number, s.created, s.manifest, s.payload FROM (SELECT COALESCE(MAX(sequence_number), 0) AS highest FROM {j} WHERE persistence_id = $1) AS h " +
-                            $"LEFT JOIN LATERAL (SELECT sequence_number, created, manifest, payload FROM {schema.Snapshot} WHERE persistence_id = $1 ORDER BY sequence_number DESC LIMIT 1) AS s ON TRUE";
+        _recoveryStartSql = $"SELECT h.highest, s.* FROM (SELECT COALESCE(MAX(sequence_number), 0) AS highest FROM {j} WHERE persistence_id = $1) AS h " +
+                            $"LEFT JOIN LATERAL (SELECT {PostgresSnapshotStore.Columns} FROM {schema.Snapshot} WHERE persistence_id = $1 ORDER BY sequence_number DESC LIMIT 1) AS s ON TRUE";
         _highestOrderingSql = $"SELECT COALESCE(MAX(ordering), 0) FROM {j}";
         _deleteSql = $"UPDATE {j} SET deleted = TRUE WHERE persistence_id = $1 AND sequence_number <= $2 AND NOT deleted";
         _byTagSql = $"SELECT j.ordering, j.persistence_id, j.sequence_number, j.created, j.manifest, j.payload, j.writer_id, j.tags FROM {schema.Tags} t " +
@@ -395,10 +395,7 @@ public sealed class PostgresJournal : EventJournal
             await using var command = new NpgsqlCommand(_recoveryStartSql, connection) { Parameters = { new NpgsqlParameter<string> { TypedValue = persistenceId } } };
             await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             await reader.ReadAsync(token).ConfigureAwait(false); // one row, always
-            var snapshot = reader.IsDBNull(1)
-                ? null
-                : new Snapshot(persistenceId, reader.GetInt64(1), reader.GetString(3), reader.GetFieldValue<byte[]>(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
-            return (reader.GetInt64(0), snapshot);
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : PostgresSnapshotStore.Read(persistenceId, reader, 1));
         }, CancellationToken.None);
     }
 

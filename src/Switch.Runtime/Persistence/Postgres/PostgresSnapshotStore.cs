@@ -16,11 +16,19 @@ public sealed class PostgresSnapshotStore : SnapshotStore
         var s = schema.Snapshot;
         _saveSql = $"INSERT INTO {s} (persistence_id, sequence_number, created, manifest, payload) VALUES ($1, $2, $3, $4, $5) " +
                    "ON CONFLICT (persistence_id, sequence_number) DO UPDATE SET created = EXCLUDED.created, manifest = EXCLUDED.manifest, payload = EXCLUDED.payload";
-        _loadSql = $"SELECT sequence_number, created, manifest, payload FROM {s} WHERE persistence_id = $1 AND sequence_number <= $2 ORDER BY sequence_number DESC LIMIT 1";
+        _loadSql = $"SELECT {Columns} FROM {s} WHERE persistence_id = $1 AND sequence_number <= $2 ORDER BY sequence_number DESC LIMIT 1";
         _deleteSql = $"DELETE FROM {s} WHERE persistence_id = $1 AND sequence_number <= $2";
     }
 
     internal PostgresSchema Schema => _schema;
+
+    /// <summary>The columns <see cref="Read"/> reads, in its order.</summary>
+    internal const string Columns = "sequence_number, created, manifest, payload";
+
+    /// <summary>The snapshot in the <see cref="Columns"/> of the reader's current row, starting at column <paramref name="first"/>.</summary>
+    internal static Snapshot Read(string persistenceId, Npgsql.NpgsqlDataReader reader, int first) =>
+        new(persistenceId, reader.GetInt64(first), reader.GetString(first + 2), reader.GetFieldValue<byte[]>(first + 3),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 1)));
 
     /// <summary>Opens the snapshot store, creating or migrating the schema (idempotently).</summary>
     /// <param name="options">The connection string and settings (the journal's).</param>
@@ -48,10 +56,7 @@ public sealed class PostgresSnapshotStore : SnapshotStore
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = persistenceId });
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = maxSequenceNumber });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            return null;
-        return new Snapshot(persistenceId, reader.GetInt64(0), reader.GetString(2), reader.GetFieldValue<byte[]>(3),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(persistenceId, reader, 0) : null;
     }
 
     private protected override async Task DeleteCoreAsync(string persistenceId, long maxSequenceNumber, CancellationToken cancellationToken)
