@@ -110,6 +110,34 @@ public sealed class SqliteJournalTests : JournalContract
     }
 
     [Fact]
+    public async Task A_replay_left_part_way_holds_no_read_open_on_the_connection_the_next_read_gets()
+    {
+        await using var journal = await SqliteJournal.OpenAsync(new SqlitePersistenceOptions(File));
+        await journal.WriteAsync(Write("acct", 1, 3));
+        await foreach (var first in journal.ReplayAsync("acct"))
+        {
+            Assert.Equal(1, first.SequenceNumber);
+            break; // the statement stays on its first row unless the connection's read is ended
+        }
+        await journal.WriteAsync(Write("acct", 4, 5));
+        Assert.Equal(5, await journal.ReadHighestSequenceNumberAsync("acct"));
+        Assert.Equal(5, await journal.ReplayAsync("acct").CountAsync());
+    }
+
+    [Fact]
+    public async Task A_recovery_start_reads_a_snapshot_store_in_another_file_through_the_store()
+    {
+        await using var journal = await SqliteJournal.OpenAsync(new SqlitePersistenceOptions(File));
+        await using var store = await SqliteSnapshotStore.OpenAsync(new SqlitePersistenceOptions(Path.Combine(_directory, "snapshots.db")));
+        await journal.WriteAsync(Write("acct", 1, 3));
+        await store.SaveAsync("acct", 2, "State.v1", new byte[] { 7 });
+        var (highest, snapshot) = await journal.ReadRecoveryStartAsync("acct", store);
+        Assert.Equal(3, highest);
+        Assert.Equal((2L, "State.v1"), (snapshot!.SequenceNumber, snapshot.Manifest));
+        Assert.Equal([7], snapshot.Payload.ToArray());
+    }
+
+    [Fact]
     public async Task A_database_that_cannot_be_opened_fails_with_a_clear_exception()
     {
         var blocker = Path.Combine(_directory, "a-file");

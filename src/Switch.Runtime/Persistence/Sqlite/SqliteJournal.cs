@@ -16,17 +16,21 @@ namespace Switch.Runtime.Persistence;
 public sealed class SqliteJournal : EventJournal
 {
     private readonly SqliteSchema _schema;
-    private readonly string _replaySql, _highestSql, _highestOrderingSql, _deleteSql, _byTagSql, _allSql;
+    private readonly SqliteReaders _readers;
+    private readonly string _replaySql, _highestSql, _recoveryStartSql, _highestOrderingSql, _deleteSql, _byTagSql, _allSql;
     private Writer? _writer;
 
     private SqliteJournal(SqliteSchema schema, ILogger logger)
         : base($"sqlite journal '{schema.FullPath}'", "sqlite", schema.Options, logger)
     {
         _schema = schema;
+        _readers = new SqliteReaders(schema);
         const string columns = "ordering, persistence_id, sequence_number, created, manifest, payload, writer_id, tags";
         var j = schema.Journal;
         _replaySql = $"SELECT {columns} FROM {j} WHERE persistence_id = $pid AND sequence_number >= $from AND sequence_number <= $to AND deleted = 0 ORDER BY sequence_number LIMIT $max";
-        _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = $pid";
+        _highestSql = $"SELECT COALESCE(MAX(sequence_number), 0) FROM {j} WHERE persistence_id = ?1";
+        _recoveryStartSql = $"SELECT h.highest, s.* FROM (SELECT COALESCE(MAX(sequence_number), 0) AS highest FROM {j} WHERE persistence_id = ?1) h " +
+                            $"LEFT JOIN (SELECT {SqliteSnapshotStore.Columns} FROM {schema.Snapshot} WHERE persistence_id = ?1 ORDER BY sequence_number DESC LIMIT 1) s ON 1";
         _highestOrderingSql = $"SELECT COALESCE(MAX(ordering), 0) FROM {j}";
         _deleteSql = $"UPDATE {j} SET deleted = 1 WHERE persistence_id = $pid AND sequence_number <= $to AND deleted = 0";
         _byTagSql = $"SELECT j.ordering, j.persistence_id, j.sequence_number, j.created, j.manifest, j.payload, j.writer_id, j.tags FROM {schema.Tags} t JOIN {j} j ON j.ordering = t.ordering_id WHERE t.tag = $tag AND t.ordering_id > $after AND j.deleted = 0 ORDER BY t.ordering_id LIMIT $max";
@@ -348,58 +352,80 @@ public sealed class SqliteJournal : EventJournal
 
     /// <summary>
     /// Runs one of the event queries (columns: ordering, persistence_id, sequence_number, created, manifest, payload,
-    /// writer_id, tags) through SQLitePCL directly: the persistence id, manifest and writer id of a row are reused
-    /// from the previous row when their bytes are the same, so a replay allocates little more than the events.
+    /// writer_id, tags) on a pooled reader: the persistence id, manifest and writer id of a row are reused from the
+    /// previous row when their bytes are the same, so a replay allocates little more than the events.
     /// </summary>
     private async IAsyncEnumerable<PersistedEvent> QueryAsync(string sql, (string Name, object Value)[] parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
-        using var connection = new SqliteConnection(_schema.ConnectionString);
-        connection.Open();
-        var db = connection.Handle!;
-        using var interrupt = cancellationToken.Register(static state => raw.sqlite3_interrupt((sqlite3)state!), db);
-        var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
-        using var _ = statement;
-        if (rc != raw.SQLITE_OK)
-            throw Error(db, rc);
-        foreach (var (name, value) in parameters)
+        var reader = _readers.Rent();
+        try
         {
-            var index = raw.sqlite3_bind_parameter_index(statement, name);
-            rc = value switch
+            using var interrupt = cancellationToken.Register(static state => raw.sqlite3_interrupt((sqlite3)state!), reader.Db);
+            var statement = reader.Statement(sql);
+            foreach (var (name, value) in parameters)
             {
-                string text => raw.sqlite3_bind_text(statement, index, text),
-                long number => raw.sqlite3_bind_int64(statement, index, number),
-                _ => throw new ArgumentException($"unsupported parameter type {value.GetType()}"),
-            };
-            if (rc != raw.SQLITE_OK)
-                throw Error(db, rc);
-        }
-        var pid = new CachedString();
-        var manifest = new CachedString();
-        var writer = new CachedString();
-        while (true)
-        {
-            rc = raw.sqlite3_step(statement);
-            if (rc == raw.SQLITE_DONE)
-                break;
-            if (rc != raw.SQLITE_ROW)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw Error(db, rc);
+                var index = raw.sqlite3_bind_parameter_index(statement, name);
+                reader.Check(value switch
+                {
+                    string text => raw.sqlite3_bind_text(statement, index, text),
+                    long number => raw.sqlite3_bind_int64(statement, index, number),
+                    _ => throw new ArgumentException($"unsupported parameter type {value.GetType()}"),
+                });
             }
-            yield return new PersistedEvent(
-                raw.sqlite3_column_int64(statement, 0),
-                pid.Get(raw.sqlite3_column_blob(statement, 1)),
-                raw.sqlite3_column_int64(statement, 2),
-                manifest.Get(raw.sqlite3_column_blob(statement, 4)),
-                raw.sqlite3_column_blob(statement, 5).ToArray(),
-                raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? Tagging.Split(null) : Tagging.Split(Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 7))),
-                writer.Get(raw.sqlite3_column_blob(statement, 6)),
-                DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(statement, 3)));
+            var pid = new CachedString();
+            var manifest = new CachedString();
+            var writer = new CachedString();
+            while (true)
+            {
+                bool row;
+                try
+                {
+                    row = reader.Step(statement);
+                }
+                catch (SqliteException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+                if (!row)
+                    break;
+                yield return new PersistedEvent(
+                    raw.sqlite3_column_int64(statement, 0),
+                    pid.Get(raw.sqlite3_column_blob(statement, 1)),
+                    raw.sqlite3_column_int64(statement, 2),
+                    manifest.Get(raw.sqlite3_column_blob(statement, 4)),
+                    raw.sqlite3_column_blob(statement, 5).ToArray(),
+                    raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? Tagging.Split(null) : Tagging.Split(Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 7))),
+                    writer.Get(raw.sqlite3_column_blob(statement, 6)),
+                    DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(statement, 3)));
+            }
+        }
+        finally
+        {
+            _readers.Return(reader);
         }
     }
 
-    private static SqliteException Error(sqlite3 db, int rc) =>
+    /// <summary>Reads the one row of <paramref name="sql"/> (its parameter ?1, if any, is <paramref name="persistenceId"/>) on a pooled reader.</summary>
+    private T ReadRow<T>(string sql, string? persistenceId, Func<sqlite3_stmt, string?, T> read)
+    {
+        var reader = _readers.Rent();
+        try
+        {
+            var statement = reader.Statement(sql);
+            if (persistenceId is not null)
+                reader.Check(raw.sqlite3_bind_text(statement, 1, persistenceId));
+            if (!reader.Step(statement))
+                throw new InvalidOperationException($"'{sql}' returned no row.");
+            return read(statement, persistenceId);
+        }
+        finally
+        {
+            _readers.Return(reader);
+        }
+    }
+
+    internal static SqliteException Error(sqlite3 db, int rc) =>
         new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(db).utf8_to_string()}'.", rc, raw.sqlite3_extended_errcode(db));
 
     /// <summary>The last string decoded from a column, reused while the column's bytes stay the same.</summary>
@@ -420,20 +446,20 @@ public sealed class SqliteJournal : EventJournal
     }
 
     private protected override Task<long> ReadHighestSequenceNumberCoreAsync(string persistenceId, CancellationToken cancellationToken) =>
-        Task.Run(() =>
-        {
-            using var connection = new SqliteConnection(_schema.ConnectionString);
-            connection.Open();
-            return Convert.ToInt64(SqliteSchema.Scalar(connection, _highestSql, null, ("$pid", persistenceId)));
-        }, cancellationToken);
+        Task.Run(() => ReadRow(_highestSql, persistenceId, static (row, _) => raw.sqlite3_column_int64(row, 0)), cancellationToken);
+
+    /// <summary>When the snapshot store keeps its table in this journal's file, one query reads both on one connection.</summary>
+    private protected override Task<(long Highest, Snapshot? Snapshot)> ReadRecoveryStartCoreAsync(string persistenceId, SnapshotStore? snapshots)
+    {
+        if (snapshots is not SqliteSnapshotStore store || !store.Schema.SharesSnapshotTableWith(_schema))
+            return base.ReadRecoveryStartCoreAsync(persistenceId, snapshots);
+        return Guard.RunAsync($"Reading the recovery start of '{persistenceId}'", token => Task.Run(() => ReadRow(_recoveryStartSql, persistenceId,
+            static (row, pid) => (raw.sqlite3_column_int64(row, 0), raw.sqlite3_column_type(row, 1) == raw.SQLITE_NULL ? null : SqliteSnapshotStore.Read(pid!, row, 1))),
+            token), CancellationToken.None);
+    }
 
     private protected override Task<long> ReadHighestOrderingCoreAsync(CancellationToken cancellationToken) =>
-        Task.Run(() =>
-        {
-            using var connection = new SqliteConnection(_schema.ConnectionString);
-            connection.Open();
-            return Convert.ToInt64(SqliteSchema.Scalar(connection, _highestOrderingSql));
-        }, cancellationToken);
+        Task.Run(() => ReadRow(_highestOrderingSql, null, static (row, _) => raw.sqlite3_column_int64(row, 0)), cancellationToken);
 
     private protected override Task DeleteEventsToCoreAsync(string persistenceId, long toSequenceNumber, CancellationToken cancellationToken) =>
         Task.Run(() =>
@@ -446,6 +472,7 @@ public sealed class SqliteJournal : EventJournal
     {
         _writer?.Dispose();
         _writer = null;
+        _readers.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_schema.ConnectionString));
         return ValueTask.CompletedTask;
     }

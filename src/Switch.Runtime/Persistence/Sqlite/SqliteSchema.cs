@@ -36,6 +36,7 @@ internal sealed class SqliteSchema
             DataSource = "file:" + FullPath.Replace("%", "%25").Replace("?", "%3f").Replace("#", "%23") + "?vfs=" + WalGatheringVfs.Name,
             Pooling = false,
         }.ToString();
+        ReaderConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString(); // SqliteReaders pools them
         Scope = "switch.persistence:" + options.JournalTable;
     }
 
@@ -47,6 +48,9 @@ internal sealed class SqliteSchema
     internal string FullPath { get; }
 
     internal string ConnectionString { get; }
+
+    /// <summary>The connections of <see cref="SqliteReaders"/>.</summary>
+    internal string ReaderConnectionString { get; }
 
     /// <summary>The journal writer's connection: through <see cref="WalGatheringVfs"/>, not pooled.</summary>
     internal string WriterConnectionString { get; }
@@ -101,6 +105,9 @@ internal sealed class SqliteSchema
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
+
+    /// <summary>Whether <paramref name="journal"/>'s file holds the same snapshot table as this schema's (so one query can read both).</summary>
+    internal bool SharesSnapshotTableWith(SqliteSchema journal) => FullPath == journal.FullPath && Snapshot == journal.Snapshot;
 
     /// <summary>Opens a connection with this store's settings (WAL, sync level).</summary>
     internal SqliteConnection Open() => Open(ConnectionString);

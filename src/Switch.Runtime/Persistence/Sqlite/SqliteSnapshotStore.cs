@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SQLitePCL;
 
 namespace Switch.Runtime.Persistence;
 
@@ -8,18 +9,30 @@ namespace Switch.Runtime.Persistence;
 public sealed class SqliteSnapshotStore : SnapshotStore
 {
     private readonly SqliteSchema _schema;
+    private readonly SqliteReaders _readers;
     private readonly string _saveSql, _loadSql, _deleteSql;
 
     private SqliteSnapshotStore(SqliteSchema schema, ILogger logger)
         : base($"sqlite snapshot store '{schema.FullPath}'", schema.Options, logger)
     {
         _schema = schema;
+        _readers = new SqliteReaders(schema);
         var s = schema.Snapshot;
         _saveSql = $"INSERT INTO {s} (persistence_id, sequence_number, created, manifest, payload) VALUES ($pid, $seq, $created, $manifest, $payload) " +
                    "ON CONFLICT (persistence_id, sequence_number) DO UPDATE SET created = excluded.created, manifest = excluded.manifest, payload = excluded.payload";
-        _loadSql = $"SELECT sequence_number, created, manifest, payload FROM {s} WHERE persistence_id = $pid AND sequence_number <= $max ORDER BY sequence_number DESC LIMIT 1";
+        _loadSql = $"SELECT {Columns} FROM {s} WHERE persistence_id = ?1 AND sequence_number <= ?2 ORDER BY sequence_number DESC LIMIT 1";
         _deleteSql = $"DELETE FROM {s} WHERE persistence_id = $pid AND sequence_number <= $max";
     }
+
+    internal SqliteSchema Schema => _schema;
+
+    /// <summary>The columns <see cref="Read"/> reads, in its order.</summary>
+    internal const string Columns = "sequence_number, created, manifest, payload";
+
+    /// <summary>The snapshot in the <see cref="Columns"/> of the statement's current row, starting at column <paramref name="first"/>.</summary>
+    internal static Snapshot Read(string persistenceId, sqlite3_stmt statement, int first) =>
+        new(persistenceId, raw.sqlite3_column_int64(statement, first), raw.sqlite3_column_text(statement, first + 2).utf8_to_string(),
+            raw.sqlite3_column_blob(statement, first + 3).ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(raw.sqlite3_column_int64(statement, first + 1)));
 
     /// <summary>Opens the snapshot store, creating or migrating the schema (idempotently).</summary>
     /// <param name="options">The database file and settings (the journal's).</param>
@@ -48,17 +61,18 @@ public sealed class SqliteSnapshotStore : SnapshotStore
     private protected override Task<Snapshot?> LoadCoreAsync(string persistenceId, long maxSequenceNumber, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
-            using var connection = new SqliteConnection(_schema.ConnectionString);
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = _loadSql;
-            command.Parameters.AddWithValue("$pid", persistenceId);
-            command.Parameters.AddWithValue("$max", maxSequenceNumber);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-                return null;
-            return new Snapshot(persistenceId, reader.GetInt64(0), reader.GetString(2), reader.GetFieldValue<byte[]>(3),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+            var reader = _readers.Rent();
+            try
+            {
+                var statement = reader.Statement(_loadSql);
+                reader.Check(raw.sqlite3_bind_text(statement, 1, persistenceId));
+                reader.Check(raw.sqlite3_bind_int64(statement, 2, maxSequenceNumber));
+                return reader.Step(statement) ? Read(persistenceId, statement, 0) : null;
+            }
+            finally
+            {
+                _readers.Return(reader);
+            }
         }, cancellationToken);
 
     private protected override Task DeleteCoreAsync(string persistenceId, long maxSequenceNumber, CancellationToken cancellationToken) =>
@@ -68,5 +82,9 @@ public sealed class SqliteSnapshotStore : SnapshotStore
             SqliteSchema.Execute(connection, _deleteSql, null, ("$pid", persistenceId), ("$max", maxSequenceNumber));
         }, cancellationToken);
 
-    private protected override ValueTask CloseCoreAsync() => ValueTask.CompletedTask;
+    private protected override ValueTask CloseCoreAsync()
+    {
+        _readers.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
