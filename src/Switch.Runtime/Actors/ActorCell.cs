@@ -20,8 +20,11 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
     private readonly Props _props;
     private readonly ActorPath _path;
     private readonly ConcurrentQueue<Envelope> _mailbox = new();
-    private readonly ConcurrentQueue<SystemMessage> _systemMessages = new();
-    private readonly ConcurrentDictionary<string, ActorCell> _children = new();
+    // Most actors are short-lived entities with no children and a handful of system messages in their life: the
+    // children's map is made on the first child, and system messages wait in a linked stack (newest first, taken
+    // whole and reversed), so a new actor allocates neither a dictionary nor a queue segment for them.
+    private SystemMessage? _systemMessages;
+    private ConcurrentDictionary<string, ActorCell>? _children;
 
     private readonly int _throughput;
     private readonly int _capacity;
@@ -73,17 +76,17 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
 
     public ActorSystem System => _system;
 
-    public IEnumerable<ActorRef> Children => _children.Values;
+    public IEnumerable<ActorRef> Children => _children?.Values ?? [];
 
     public ITimers Timers => this;
 
     internal bool IsStopped => Volatile.Read(ref _state) == Stopped;
 
-    internal IReadOnlyCollection<ActorCell> ChildCells => (IReadOnlyCollection<ActorCell>)_children.Values;
+    internal IReadOnlyCollection<ActorCell> ChildCells => _children is { } children ? (IReadOnlyCollection<ActorCell>)children.Values : [];
 
     internal int MailboxDepth => _mailbox.Count;
 
-    internal ActorCell? GetChild(string name) => _children.TryGetValue(name, out var child) ? child : null;
+    internal ActorCell? GetChild(string name) => _children is { } children && children.TryGetValue(name, out var child) ? child : null;
 
     // ---- sending ------------------------------------------------------------------------------------------
 
@@ -117,7 +120,13 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
             if (message is Watch watch) watch.Watcher.SendSystemMessage(new DeathWatchNotification(this));
             return;
         }
-        _systemMessages.Enqueue(message);
+        SystemMessage? head;
+        do
+        {
+            head = Volatile.Read(ref _systemMessages);
+            message.Next = head;
+        }
+        while (Interlocked.CompareExchange(ref _systemMessages, message, head) != head);
         Schedule();
     }
 
@@ -146,7 +155,7 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
                 }
                 else break;
                 Invoke(envelope);
-                if (!_systemMessages.IsEmpty) ProcessSystemMessages();
+                if (HasSystemMessages) ProcessSystemMessages();
             }
         }
         finally
@@ -156,11 +165,13 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
             // A full fence, not a release store: a Tell that enqueued while we still looked scheduled must be
             // seen by the check below, or the message would sit in the mailbox with nobody scheduled to run it.
             Interlocked.Exchange(ref _scheduled, 0);
-            if (!_systemMessages.IsEmpty || (CanProcess && (!_mailbox.IsEmpty || _unstashed is { Count: > 0 }))) Schedule();
+            if (HasSystemMessages || (CanProcess && (!_mailbox.IsEmpty || _unstashed is { Count: > 0 }))) Schedule();
         }
     }
 
     private bool CanProcess => _state == Running && !_suspended;
+
+    private bool HasSystemMessages => Volatile.Read(ref _systemMessages) is not null;
 
     private void Invoke(Envelope envelope)
     {
@@ -208,35 +219,54 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
 
     private void ProcessSystemMessages()
     {
-        while (_systemMessages.TryDequeue(out var message))
+        while (Interlocked.Exchange(ref _systemMessages, null) is { } newest)
         {
-            switch (message)
+            SystemMessage? oldest = null; // reverse the stack into arrival order
+            while (newest is not null)
             {
-                case Create:
-                    CreateActor(null);
-                    break;
-                case Resume:
-                    _suspended = false;
-                    break;
-                case Recreate recreate:
-                    Restart(recreate.Cause);
-                    break;
-                case Failed failed:
-                    Supervise(failed);
-                    break;
-                case Terminate:
-                    BeginTermination();
-                    break;
-                case Watch watch:
-                    if (watch.Watchee.Equals(this)) (_watchers ??= []).Add(watch.Watcher);
-                    break;
-                case Unwatch unwatch:
-                    _watchers?.Remove(unwatch.Watcher);
-                    break;
-                case DeathWatchNotification death:
-                    OnDeath(death.Actor);
-                    break;
+                var next = newest.Next;
+                newest.Next = oldest;
+                oldest = newest;
+                newest = next;
             }
+            while (oldest is not null)
+            {
+                var message = oldest;
+                oldest = message.Next;
+                message.Next = null;
+                Process(message);
+            }
+        }
+    }
+
+    private void Process(SystemMessage message)
+    {
+        switch (message)
+        {
+            case Create:
+                CreateActor(null);
+                break;
+            case Resume:
+                _suspended = false;
+                break;
+            case Recreate recreate:
+                Restart(recreate.Cause);
+                break;
+            case Failed failed:
+                Supervise(failed);
+                break;
+            case Terminate:
+                BeginTermination();
+                break;
+            case Watch watch:
+                if (watch.Watchee.Equals(this)) (_watchers ??= []).Add(watch.Watcher);
+                break;
+            case Unwatch unwatch:
+                _watchers?.Remove(unwatch.Watcher);
+                break;
+            case DeathWatchNotification death:
+                OnDeath(death.Actor);
+                break;
         }
     }
 
@@ -286,7 +316,7 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
 
     private void Supervise(Failed failed)
     {
-        if (failed.Child is not ActorCell child || !_children.TryGetValue(child.Path.Name, out var current) || current != child)
+        if (failed.Child is not ActorCell child || GetChild(child.Path.Name) != child)
             return;
         var strategy = _props.SupervisorStrategy ?? SupervisorStrategy.Default;
         Directive directive;
@@ -352,7 +382,8 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
         else if (name.Length == 0 || name.Contains('/') || name.StartsWith('$'))
             throw new ArgumentException($"'{name}' is not a valid actor name ('$' starts generated names)", nameof(name));
         var child = new ActorCell(_system, this, props, _path.Child(name, _system.NextUid()));
-        if (!_children.TryAdd(name, child))
+        var children = _children ?? Interlocked.CompareExchange(ref _children, new(), null) ?? _children;
+        if (!children.TryAdd(name, child))
             throw new InvalidOperationException($"an actor named '{name}' already exists under {_path}");
         child.SendSystemMessage(new Create());
         return child;
@@ -367,6 +398,8 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
     public void Watch(ActorRef actor)
     {
         if (actor.Equals(this) || !(_watching ??= []).Add(actor)) return;
+        // A child tells its parent of its death anyway (and, until that notice is processed here, it is still a child).
+        if (actor is ActorCell cell && cell._parent == this && GetChild(cell.Path.Name) == cell) return;
         actor.SendSystemMessage(new Watch(actor, this));
     }
 
@@ -379,23 +412,25 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
     {
         if (actor is ActorCell cell && cell._parent == this)
         {
-            _children.TryRemove(new KeyValuePair<string, ActorCell>(cell.Path.Name, cell));
+            _children?.TryRemove(new KeyValuePair<string, ActorCell>(cell.Path.Name, cell));
             _restarts?.Remove(cell);
         }
         if (_watching?.Remove(actor) == true && _state < Terminating) Tell(new Terminated(actor), actor);
-        if (_state == Terminating && _children.IsEmpty) FinishTermination();
+        if (_state == Terminating && NoChildren) FinishTermination();
     }
+
+    private bool NoChildren => _children is null || _children.IsEmpty;
 
     private void BeginTermination()
     {
         if (_state >= Terminating) return;
         _state = Terminating;
-        if (_children.IsEmpty)
+        if (NoChildren)
         {
             FinishTermination();
             return;
         }
-        foreach (var child in _children.Values) child.SendSystemMessage(new Terminate());
+        foreach (var child in _children!.Values) child.SendSystemMessage(new Terminate());
     }
 
     private void FinishTermination()

@@ -1,7 +1,11 @@
 namespace Switch.Runtime.Actors;
 
 /// <summary>Lifecycle and supervision messages: processed before ordinary messages, never stashed.</summary>
-internal abstract record SystemMessage;
+internal abstract record SystemMessage
+{
+    /// <summary>The next message in the recipient's queue (<see cref="ActorCell"/>): a message is sent once, to one actor.</summary>
+    internal SystemMessage? Next;
+}
 
 internal sealed record Create : SystemMessage;
 
