@@ -6,7 +6,10 @@ namespace Switch.Runtime.Actors;
 /// </summary>
 public sealed class ActorPath : IEquatable<ActorPath>
 {
-    private readonly string _text;
+    // A shard starts an actor for every account it is sent, so a path is made for each: its text is built only when
+    // asked for, and its hash (of the address and names, as equality) once.
+    private readonly int _namesHash;
+    private string? _text;
 
     private ActorPath(string address, ActorPath? parent, string name, long uid)
     {
@@ -14,7 +17,7 @@ public sealed class ActorPath : IEquatable<ActorPath>
         Parent = parent;
         Name = name;
         Uid = uid;
-        _text = parent is null ? $"switch://{address}" : $"{parent._text}/{name}";
+        _namesHash = parent is null ? StringComparer.Ordinal.GetHashCode(address) : HashCode.Combine(parent._namesHash, StringComparer.Ordinal.GetHashCode(name));
     }
 
     /// <summary>The root path of a system (<c>switch://address</c>).</summary>
@@ -36,14 +39,29 @@ public sealed class ActorPath : IEquatable<ActorPath>
     public ActorPath Child(string name, long uid) => new(Address, this, name, uid);
 
     /// <summary>The path without its uid, e.g. <c>switch://node-1/user/channels/bank-a</c>.</summary>
-    public override string ToString() => _text;
+    public override string ToString() => _text ??= Parent is null ? $"switch://{Address}" : $"{Parent}/{Name}";
 
-    /// <inheritdoc />
-    public bool Equals(ActorPath? other) => other is not null && other.Uid == Uid && other._text == _text;
+    /// <summary>Same address, same names from the root down and the same uid (the uids of the parents do not count).</summary>
+    public bool Equals(ActorPath? other)
+    {
+        if (ReferenceEquals(this, other))
+            return true;
+        if (other is null || other.Uid != Uid || other._namesHash != _namesHash)
+            return false;
+        for (ActorPath? a = this, b = other; ; a = a.Parent, b = b!.Parent)
+        {
+            if (ReferenceEquals(a, b))
+                return true;
+            if (a is null || b is null || a.Name != b.Name || (a.Parent is null) != (b.Parent is null))
+                return false;
+            if (a.Parent is null)
+                return a.Address == b.Address;
+        }
+    }
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as ActorPath);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(_text, Uid);
+    public override int GetHashCode() => HashCode.Combine(_namesHash, Uid);
 }

@@ -407,6 +407,81 @@ public sealed class ActorTests : IAsyncLifetime
         protected override void OnReceive(object message) => probe.Tell(message);
     }
 
+    private sealed class Parent(ActorRef probe) : Actor
+    {
+        private ActorRef? _child;
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case "start":
+                    _child = Context.ActorOf(Props.Create(() => new Echo()), "child");
+                    Context.Watch(_child);
+                    Context.Stop(_child);
+                    break;
+                case "watch again":
+                    Context.Watch(_child!); // its death is already known here: the child answers the watch itself
+                    break;
+                default:
+                    probe.Tell(message);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void A_parent_watching_its_child_gets_one_terminated_and_a_late_watch_gets_another()
+    {
+        var probe = new TestProbe(_system);
+        var parent = _system.ActorOf(Props.Create(() => new Parent(probe)));
+
+        parent.Tell("start");
+        var first = probe.ExpectMsg<Terminated>(t => t.Actor.Path.Name == "child");
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        parent.Tell("watch again");
+        probe.ExpectMsg<Terminated>(t => t.Actor.Equals(first.Actor));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    private sealed class PerSenderOrder(int senders) : Actor
+    {
+        private readonly int[] _next = new int[senders];
+        private int _received, _disorders;
+
+        protected override void OnReceive(object message)
+        {
+            if (message is (int sender, int sequence))
+            {
+                if (_next[sender] != sequence) _disorders++;
+                _next[sender] = sequence + 1;
+                _received++;
+            }
+            else
+            {
+                Sender.Tell((_received, _disorders));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Messages_told_from_many_threads_at_once_all_arrive_each_sender_s_in_order()
+    {
+        const int senders = 4, each = 50_000;
+        var target = _system.ActorOf(Props.Create(() => new PerSenderOrder(senders)));
+        using var start = new Barrier(senders);
+        var threads = Enumerable.Range(0, senders).Select(sender => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < each; i++) target.Tell((sender, i));
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal((senders * each, 0), await target.Ask<(int, int)>("count", TimeSpan.FromSeconds(10), _system));
+    }
+
     [Fact]
     public void An_actor_watching_another_gets_terminated_after_its_last_message()
     {
