@@ -219,7 +219,7 @@ internal sealed class ActorCell : ActorRef, IActorContext, IThreadPoolWorkItem, 
 
     private void ProcessSystemMessages()
     {
-        while (Interlocked.Exchange(ref _systemMessages, null) is { } newest)
+        while (HasSystemMessages && Interlocked.Exchange(ref _systemMessages, null) is { } newest)
         {
             SystemMessage? oldest = null; // reverse the stack into arrival order
             while (newest is not null)
