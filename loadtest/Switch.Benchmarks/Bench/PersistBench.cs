@@ -5,7 +5,6 @@ using System.Text;
 using Switch.Runtime.Actors;
 using Switch.Runtime.Persistence;
 using Switch.Runtime.Serialization;
-using Switch.Runtime.Tests.Postgres;
 
 namespace Switch.Benchmarks.Bench;
 
@@ -23,31 +22,12 @@ internal static class PersistBench
         var store = BenchOutput.Option(args, "--store", "all");
         var actors = int.Parse(BenchOutput.Option(args, "--actors", "400"), CultureInfo.InvariantCulture);
         var events = int.Parse(BenchOutput.Option(args, "--events", "400000"), CultureInfo.InvariantCulture);
-        if (store is not ("sqlite" or "postgres" or "all") || actors < 1 || events < actors)
+        if (!BenchStores.IsValid(store) || actors < 1 || events < actors)
         {
             Console.Error.WriteLine(Usage);
             return 1;
         }
-        if (store is "sqlite" or "all")
-        {
-            var directory = Directory.CreateTempSubdirectory("switch-bench-persist-").FullName;
-            try
-            {
-                var options = new SqlitePersistenceOptions(Path.Combine(directory, "journal.db"));
-                await MeasureAsync("sqlite", async () => (await SqliteJournal.OpenAsync(options), await SqliteSnapshotStore.OpenAsync(options)), actors, events);
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        if (store is "postgres" or "all")
-        {
-            using var server = PostgresServer.Start();
-            var options = new PostgresPersistenceOptions(server.CreateDatabase("bench"));
-            Console.Error.WriteLine($"bench: {server.Version} on 127.0.0.1:{server.Port} (fsync on, synchronous_commit on)");
-            await MeasureAsync("postgres", async () => (await PostgresJournal.OpenAsync(options), await PostgresSnapshotStore.OpenAsync(options)), actors, events);
-        }
+        await BenchStores.RunAsync(store, "persist", (name, open) => MeasureAsync(name, open, actors, events));
         return 0;
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Switch.Runtime.Persistence;
-using Switch.Runtime.Tests.Postgres;
 
 namespace Switch.Benchmarks.Bench;
 
@@ -21,40 +20,20 @@ internal static class RecoveryBench
         var entities = int.Parse(BenchOutput.Option(args, "--entities", "100000"), CultureInfo.InvariantCulture);
         var concurrency = int.Parse(BenchOutput.Option(args, "--concurrency", "32"), CultureInfo.InvariantCulture);
         var writesPerSecond = int.Parse(BenchOutput.Option(args, "--writes-per-sec", "2000"), CultureInfo.InvariantCulture);
-        if (store is not ("sqlite" or "postgres" or "all") || entities < 1 || concurrency < 1 || writesPerSecond < 1)
+        if (!BenchStores.IsValid(store) || entities < 1 || concurrency < 1 || writesPerSecond < 1)
         {
             Console.Error.WriteLine(Usage);
             return 1;
         }
-        if (store is "sqlite" or "all")
-        {
-            var directory = Directory.CreateTempSubdirectory("switch-bench-recovery-").FullName;
-            try
-            {
-                var options = new SqlitePersistenceOptions(Path.Combine(directory, "journal.db"));
-                await using var journal = await SqliteJournal.OpenAsync(options);
-                await using var snapshots = await SqliteSnapshotStore.OpenAsync(options);
-                await MeasureAsync("sqlite", journal, snapshots, entities, concurrency, writesPerSecond);
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        if (store is "postgres" or "all")
-        {
-            using var server = PostgresServer.Start();
-            var options = new PostgresPersistenceOptions(server.CreateDatabase("bench"));
-            Console.Error.WriteLine($"bench: {server.Version} on 127.0.0.1:{server.Port} (fsync on, synchronous_commit on)");
-            await using var journal = await PostgresJournal.OpenAsync(options);
-            await using var snapshots = await PostgresSnapshotStore.OpenAsync(options);
-            await MeasureAsync("postgres", journal, snapshots, entities, concurrency, writesPerSecond);
-        }
+        await BenchStores.RunAsync(store, "recovery", (name, open) => MeasureAsync(name, open, entities, concurrency, writesPerSecond));
         return 0;
     }
 
-    private static async Task MeasureAsync(string store, EventJournal journal, SnapshotStore snapshots, int entities, int concurrency, int writesPerSecond)
+    private static async Task MeasureAsync(string store, Func<Task<(EventJournal, SnapshotStore)>> open, int entities, int concurrency, int writesPerSecond)
     {
+        var (journal, snapshots) = await open();
+        await using var _ = journal;
+        await using var __ = snapshots;
         using var stop = new CancellationTokenSource();
         var writer = WriteSteadilyAsync(journal, writesPerSecond, stop.Token);
         await ReadAsync(journal, snapshots, "warm", Math.Min(entities, 5_000), concurrency); // JIT, connections, statements

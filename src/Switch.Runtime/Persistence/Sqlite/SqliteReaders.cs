@@ -32,11 +32,11 @@ internal sealed class SqliteReaders(SqliteSchema schema) : IDisposable
     }
 
     /// <summary>Ends the connection's read (its statement is reset) and keeps it for the next one, or closes it.</summary>
-    /// <param name="reader">The rented connection.</param>
-    /// <param name="failed">The read failed: the connection is closed rather than trusted again.</param>
-    internal void Return(Reader reader, bool failed = false)
+    /// <param name="reader">The rented connection, whether its read succeeded or failed (SQLite keeps a connection
+    /// usable after a statement's error).</param>
+    internal void Return(Reader reader)
     {
-        var keep = !failed && reader.EndRead() && !_closed;
+        var keep = reader.EndRead() && !_closed;
         if (keep && Interlocked.Increment(ref _idleCount) > MaxIdle)
         {
             Interlocked.Decrement(ref _idleCount);
